@@ -59,7 +59,7 @@ export function readDataFile<T extends z.ZodType>(file: string, schema: T, issue
     issues.push({ file: shown, path: '', message: `cannot be read (${(error as Error).message})` });
     return undefined;
   }
-  const doc = parseDocument(raw, { uniqueKeys: true, prettyErrors: false });
+  const doc = parseDocument(raw, { uniqueKeys: true, prettyErrors: true });
   if (doc.errors.length > 0) {
     for (const e of doc.errors) {
       const line = e.linePos?.[0] ? `line ${e.linePos[0].line}` : '';
@@ -70,7 +70,9 @@ export function readDataFile<T extends z.ZodType>(file: string, schema: T, issue
   const result = schema.safeParse(doc.toJS());
   if (!result.success) {
     for (const issue of result.error.issues) {
-      issues.push({ file: shown, path: issue.path.map(String).join('.'), message: issue.message });
+      // An unknown field is named by its own path, not its parent's.
+      const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] ?? ''] : issue.path;
+      issues.push({ file: shown, path: path.map(String).join('.'), message: issue.code === 'unrecognized_keys' ? 'unknown field' : issue.message });
     }
     return undefined;
   }

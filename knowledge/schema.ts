@@ -11,10 +11,9 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-
 const text = z.string().trim().min(1, 'must not be empty');
 
 /** A German phone number as people dial it ("02821 594-0", "+49 911 943 6390", "116 117"). */
-export const phoneSchema = z.string().refine(
-  (value) => isValidPhoneNumber(value, 'DE') || /^(11[0-9]|116\s?\d{3}|115)$/.test(value.replace(/\s/g, '')) || isShortServiceNumber(value),
-  (value) => ({ message: `"${value}" is not a valid phone number` }),
-);
+export const phoneSchema = z.string().superRefine((value, ctx) => {
+  if (!isValidPhoneNumber(value, 'DE') && !isShortServiceNumber(value)) ctx.addIssue({ code: 'custom', message: `"${value}" is not a valid phone number` });
+});
 
 /** EU-harmonised 116xxx numbers and 110/112 are valid but not "phone numbers" to libphonenumber. */
 function isShortServiceNumber(value: string): boolean {

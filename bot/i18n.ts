@@ -1,0 +1,52 @@
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import i18next, { type i18n, type TFunction } from 'i18next';
+import { LANGUAGES, type Language } from '../knowledge/schema.js';
+
+export const LOCALES_DIR = fileURLToPath(new URL('../locales/', import.meta.url));
+
+/** Namespaces, one JSON file each in `locales/<lng>/`. */
+export const NAMESPACES = ['chat', 'web'] as const;
+
+export type Resources = Record<string, Record<string, Record<string, unknown>>>;
+
+/** Reads `locales/<lng>/<ns>.json` for every supported language. */
+export function readLocales(dir: string = LOCALES_DIR): Resources {
+  const resources: Resources = {};
+  for (const lng of LANGUAGES) {
+    resources[lng] = {};
+    const folder = join(dir, lng);
+    if (!existsSync(folder)) continue;
+    for (const file of readdirSync(folder).filter((f) => f.endsWith('.json'))) {
+      resources[lng]![file.slice(0, -5)] = JSON.parse(readFileSync(join(folder, file), 'utf8')) as Record<string, unknown>;
+    }
+  }
+  return resources;
+}
+
+/**
+ * A dedicated i18next instance (never the global one): German is the source and the fallback.
+ * @remarks Servers render with {@link Translator} per turn, never by switching this instance's language.
+ */
+export async function createI18n(resources: Resources = readLocales()): Promise<i18n> {
+  const instance = i18next.createInstance();
+  await instance.init({
+    resources,
+    lng: 'de',
+    fallbackLng: 'de',
+    supportedLngs: [...LANGUAGES],
+    ns: [...NAMESPACES],
+    defaultNS: 'chat',
+    interpolation: { escapeValue: false },
+    returnNull: false,
+  });
+  return instance;
+}
+
+export type Translator = TFunction;
+
+/** A translator fixed to one language, for one turn. */
+export function translatorFor(instance: i18n, lng: Language, ns: (typeof NAMESPACES)[number] = 'chat'): Translator {
+  return instance.getFixedT(lng, ns);
+}

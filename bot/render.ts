@@ -1,0 +1,162 @@
+import type { KnowledgeBase } from '../knowledge/load.js';
+import { DAYS, type Language, type ServiceEntry } from '../knowledge/schema.js';
+import type { Reply } from '../dialogs/replies.js';
+import type { Translator } from './i18n.js';
+
+/** A service as a channel shows it: every string already in the conversation's language. */
+export interface ServiceCard {
+  id: string;
+  title: string;
+  provider: string;
+  summary: string;
+  forWhom: string;
+  languages: string;
+  cost: string;
+  phone?: string;
+  email?: string;
+  web?: string;
+  address?: string;
+  mapUrl?: string;
+  hours?: string;
+  access: string;
+  steps: string[];
+  bring: string[];
+  next: string;
+  /** "Example data" marker when the entry is not verified. */
+  example?: string;
+  verified?: string;
+}
+
+export interface CrisisLine {
+  id: string;
+  name: string;
+  phone: string;
+  languages: string;
+  hours: string;
+}
+
+/** One outgoing message, channel-neutral; adapters turn it into Activities, Telegram messages or JSON. */
+export type Outgoing =
+  | { type: 'text'; text: string }
+  | { type: 'services'; cards: ServiceCard[] }
+  | { type: 'crisis'; lines: CrisisLine[] }
+  | { type: 'actions'; actions: Array<{ label: string; value: string }> };
+
+/** Renders a turn's replies with the turn's fixed-language translator. */
+export function render(replies: readonly Reply[], t: Translator, lang: Language, kb: KnowledgeBase): Outgoing[] {
+  return replies.map((reply): Outgoing => {
+    switch (reply.type) {
+      case 'text':
+        return { type: 'text', text: t(reply.message.key, resolveParams(reply.message.params, t)) };
+      case 'actions':
+        return { type: 'actions', actions: reply.actions.map((a) => ({ label: 'text' in a.label ? a.label.text : t(a.label.key, a.label.params ?? {}), value: a.value })) };
+      case 'services':
+        return { type: 'services', cards: reply.entryIds.map((id) => kb.services.find((e) => e.id === id)).filter((e) => e !== undefined).map((e) => serviceCard(e, t, lang, kb)) };
+      case 'crisis':
+        return {
+          type: 'crisis',
+          lines: reply.resourceIds
+            .map((id) => kb.crisis.find((r) => r.id === id))
+            .filter((r) => r !== undefined)
+            .map((r) => ({
+              id: r.id,
+              name: r.names[lang],
+              phone: r.phone,
+              languages: r.languages.map((l) => languageName(kb, l)).join(', '),
+              hours: t(r.hours === '24/7' ? 'crisis.hours.always' : 'crisis.hours.limited'),
+            })),
+        };
+    }
+  });
+}
+
+/** Parameters named `topic` carry a key (`topic.<id>`); they are translated too. */
+function resolveParams(params: Record<string, string | number> | undefined, t: Translator): Record<string, string | number> {
+  if (!params) return {};
+  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, k === 'topic' && typeof v === 'string' ? t(v) : v]));
+}
+
+function languageName(kb: KnowledgeBase, code: string): string {
+  return kb.taxonomy.languages.find((l) => l.code === code)?.name ?? code;
+}
+
+/** Consecutive days collapse into ranges: "Mo–Fr 09:00–12:00". */
+function formatHours(entry: ServiceEntry, t: Translator): string | undefined {
+  const hours = entry.contact.openingHours;
+  if (hours.length === 0) return undefined;
+  return hours
+    .map((h) => {
+      const idx = h.days.map((d) => DAYS.indexOf(d)).sort((a, b) => a - b);
+      const contiguous = idx.every((d, i) => i === 0 || d === idx[i - 1]! + 1);
+      const day = (i: number) => t(`days.${DAYS[i]}`);
+      const days = contiguous && idx.length > 2 ? `${day(idx[0]!)}–${day(idx[idx.length - 1]!)}` : idx.map(day).join(', ');
+      return `${days} ${h.from}–${h.to}`;
+    })
+    .join('; ');
+}
+
+export function serviceCard(entry: ServiceEntry, t: Translator, lang: Language, kb: KnowledgeBase): ServiceCard {
+  const texts = entry.texts[lang] ?? entry.texts.de!;
+  const { minAge, maxAge, eligibility } = entry.targetGroup;
+  const age =
+    minAge !== undefined && maxAge !== undefined
+      ? t('service.ageRange', { min: minAge, max: maxAge })
+      : minAge !== undefined
+        ? t('service.ageFrom', { min: minAge })
+        : maxAge !== undefined
+          ? t('service.ageTo', { max: maxAge })
+          : '';
+  const who = eligibility.map((e) => t(`eligibility.${e}`)).join(', ');
+  const address = entry.contact.address ? `${entry.contact.address.street}, ${entry.contact.address.postalCode} ${entry.contact.address.city}` : undefined;
+  const hours = formatHours(entry, t);
+  return {
+    id: entry.id,
+    title: texts.title,
+    provider: entry.provider,
+    summary: texts.summary,
+    forWhom: [who, age].filter(Boolean).join(' · '),
+    languages: entry.languages.map((l) => languageName(kb, l)).join(', '),
+    cost: t(`cost.${entry.cost}`),
+    ...(entry.contact.phone ? { phone: entry.contact.phone } : {}),
+    ...(entry.contact.email ? { email: entry.contact.email } : {}),
+    ...(entry.contact.web ? { web: entry.contact.web } : {}),
+    ...(address ? { address, mapUrl: `https://www.openstreetmap.org/search?query=${encodeURIComponent(address)}` } : {}),
+    ...(hours ? { hours } : {}),
+    access: entry.access.map((a) => t(`access.${a}`)).join(', '),
+    steps: texts.steps,
+    bring: texts.bring,
+    next: texts.next,
+    ...(entry.example ? { example: t('service.example') } : {}),
+    ...(entry.verifiedAt ? { verified: t('service.verified', { date: entry.verifiedAt }) } : {}),
+  };
+}
+
+/** Plain text for channels without cards: numbered options, one service per block. */
+export function toPlainText(out: Outgoing, t: Translator): string {
+  switch (out.type) {
+    case 'text':
+      return out.text;
+    case 'actions':
+      return out.actions.map((a, i) => `${i + 1}. ${a.label}`).join('\n');
+    case 'crisis':
+      return out.lines.map((l) => `☎ ${l.phone} – ${l.name} (${l.hours}; ${l.languages})`).join('\n');
+    case 'services':
+      return out.cards
+        .map((c) =>
+          [
+            `${c.title}${c.example ? ` [${c.example}]` : ''}`,
+            c.summary,
+            `${t('service.forWhom')}: ${c.forWhom}`,
+            c.phone ? `☎ ${c.phone}` : '',
+            c.address ? `📍 ${c.address}` : '',
+            c.hours ? `🕒 ${c.hours}` : '',
+            c.web ?? '',
+            c.bring.length ? `${t('service.bring')}: ${c.bring.join(', ')}` : '',
+            `${t('service.next')}: ${c.next}`,
+          ]
+            .filter(Boolean)
+            .join('\n'),
+        )
+        .join('\n\n');
+  }
+}

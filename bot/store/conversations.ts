@@ -1,0 +1,51 @@
+import type { Sql } from './store.js';
+
+/** A stored conversation: the dialogue state as JSON (validated by the dialogue engine, not here). */
+export interface StoredConversation {
+  id: string;
+  channel: string;
+  state: unknown;
+}
+
+export async function loadConversation(sql: Sql, id: string): Promise<StoredConversation | undefined> {
+  const rows = await sql.query<{ id: string; channel: string; state: unknown }>('select id, channel, state from conversations where id = $1', [id]);
+  return rows[0];
+}
+
+/** Writes the state and appends the turn's messages; call inside the turn's transaction. */
+export async function saveTurn(
+  sql: Sql,
+  conversation: StoredConversation,
+  messages: Array<{ role: 'user' | 'bot'; body: unknown }>,
+): Promise<void> {
+  await sql.query(
+    `insert into conversations (id, channel, state) values ($1, $2, $3)
+     on conflict (id) do update set state = excluded.state, updated_at = now()`,
+    [conversation.id, conversation.channel, JSON.stringify(conversation.state)],
+  );
+  if (messages.length === 0) return;
+  const [{ next }] = (await sql.query<{ next: number }>('select coalesce(max(seq), 0) + 1 as next from turns where conversation_id = $1', [conversation.id])) as [{ next: number }];
+  for (const [i, m] of messages.entries()) {
+    await sql.query('insert into turns (conversation_id, seq, role, body) values ($1, $2, $3, $4)', [conversation.id, next + i, m.role, JSON.stringify(m.body)]);
+  }
+}
+
+/** Deletes conversations untouched for `days` days; returns how many. */
+export async function deleteExpired(sql: Sql, days: number): Promise<number> {
+  const rows = await sql.query(`delete from conversations where updated_at < now() - make_interval(days => $1) returning id`, [days]);
+  return rows.length;
+}
+
+/** Stores one anonymous "did this help?" answer. */
+export async function saveFeedback(
+  sql: Sql,
+  feedback: { language: string; topics: string[]; entryIds: string[]; municipality?: string; helpful: boolean },
+): Promise<void> {
+  await sql.query('insert into feedback (language, topics, entry_ids, municipality, helpful) values ($1, $2, $3, $4, $5)', [
+    feedback.language,
+    feedback.topics,
+    feedback.entryIds,
+    feedback.municipality ?? null,
+    feedback.helpful,
+  ]);
+}

@@ -1,0 +1,83 @@
+import { appliesTo, entriesFor } from '../knowledge/coverage.js';
+import type { ServiceEntry } from '../knowledge/schema.js';
+import type { ConversationState } from './state.js';
+import type { EngineDeps, TurnResult } from './engine.js';
+import { ACTIONS } from './engine.js';
+import { action, actions, text, type Reply } from './replies.js';
+
+/** At most this many services in one answer (Kurzintervention: the best one to three). */
+const MAX_SERVICES = 3;
+
+/**
+ * Whether the answer to a topic depends on the town: some of its entries are local to
+ * a few towns, and the town is not known yet.
+ */
+export function needsTown(deps: EngineDeps, topic: string, state: ConversationState): boolean {
+  if (state.municipality) return false;
+  return deps.kb.services.some((e) => e.topics.includes(topic) && e.area.scope === 'municipalities');
+}
+
+interface AnswerOptions {
+  /** Entry ids in the order understanding ranked them. */
+  ranked?: string[];
+  /** Entries already shown ("other courses"). */
+  exclude?: string[];
+  childcare?: boolean;
+  withoutTown?: boolean;
+}
+
+/** Orders a topic's entries: ranked ones first, then local before district, district before nationwide and online. */
+function candidates(deps: EngineDeps, topic: string, state: ConversationState, options: AnswerOptions): ServiceEntry[] {
+  const municipality = options.withoutTown ? undefined : state.municipality;
+  const pool = deps.kb.services.filter(
+    (e) =>
+      e.topics.includes(topic) &&
+      (options.withoutTown ? e.area.scope !== 'municipalities' : appliesTo(e, municipality)) &&
+      !(options.exclude ?? []).includes(e.id) &&
+      (!options.childcare || e.childcare),
+  );
+  const rank = new Map((options.ranked ?? []).map((id, i) => [id, i]));
+  const scopeOrder = { municipalities: 0, district: 1, nationwide: 2, online: 3 } as const;
+  return pool.sort((a, b) => {
+    const ra = rank.get(a.id) ?? 99;
+    const rb = rank.get(b.id) ?? 99;
+    const primary = Number(a.topics[0] !== topic) - Number(b.topics[0] !== topic);
+    return primary || scopeOrder[a.area.scope] - scopeOrder[b.area.scope] || ra - rb;
+  });
+}
+
+/** The Kurzintervention answer: the best services for a topic, then follow-ups and "did this help?". */
+export function answerTopic(deps: EngineDeps, state: ConversationState, topic: string, options: AnswerOptions): TurnResult {
+  const entries = candidates(deps, topic, state, options).slice(0, MAX_SERVICES);
+  if (entries.length === 0) {
+    const replies: Reply[] = [text(options.exclude ? 'answer.noMore' : 'answer.noService'), actions(action('actions.person', ACTIONS.person))];
+    return { state: { ...state, misses: state.misses + 1 }, replies, events: [] };
+  }
+  const topicName = `topic.${topic}`;
+  const follow = [action('actions.more', ACTIONS.more)];
+  if (topic.startsWith('language-course') && entriesFor(deps.kb, topic, state.municipality).some((e) => e.childcare)) {
+    follow.push(action('actions.childcare', ACTIONS.childcare));
+  }
+  follow.push(action('actions.person', ACTIONS.person));
+  const replies: Reply[] = [
+    text(entries.length === 1 ? 'answer.intro.one' : 'answer.intro.many', { topic: topicName, count: entries.length }),
+    { type: 'services', entryIds: entries.map((e) => e.id), onBehalf: state.onBehalf },
+    text('feedback.question'),
+    actions(action('feedback.yes', ACTIONS.feedbackYes), action('feedback.no', ACTIONS.feedbackNo), ...follow),
+  ];
+  const next: ConversationState = { ...state, lastTopics: [topic], shownEntries: entries.map((e) => e.id), misses: 0, feedbackGiven: false };
+  return { state: next, replies, events: [] };
+}
+
+/**
+ * A wish for a person: the personal counselling services for the person's age and town
+ * (JMD up to 27, MBE above), whose staff take over.
+ */
+export function personReplies(deps: EngineDeps, state: ConversationState): Reply[] {
+  const topics = state.age === undefined ? ['counselling.adult', 'counselling.youth'] : [state.age <= 27 ? 'counselling.youth' : 'counselling.adult'];
+  const entries = topics.flatMap((t) => candidates(deps, t, state, {}).slice(0, state.age === undefined ? 1 : 2));
+  const replies: Reply[] = [text('person.intro')];
+  if (entries.length > 0) replies.push({ type: 'services', entryIds: entries.map((e) => e.id), onBehalf: state.onBehalf });
+  if (!state.municipality) replies.push(text('person.townHint'));
+  return replies;
+}

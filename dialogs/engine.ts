@@ -1,0 +1,207 @@
+import type { KnowledgeBase } from '../knowledge/load.js';
+import { LANGUAGES, type Language } from '../knowledge/schema.js';
+import type { Understanding, Understood } from '../knowledge/understand/understand.js';
+import type { ConversationState } from './state.js';
+import { answerTopic, needsTown, personReplies } from './answer.js';
+import { crisisReplies } from './crisis.js';
+import { parseAge } from './age.js';
+import { action, actions, text, type Reply } from './replies.js';
+
+/** What reaches the engine: a typed message, or the value of a pressed button. */
+export type TurnInput = { kind: 'start' } | { kind: 'message'; text: string } | { kind: 'action'; value: string };
+
+/** Side effects a turn asks for; the edge writes them in the turn's transaction. */
+export type TurnEvent = { type: 'feedback'; helpful: boolean; language: Language; topics: string[]; entryIds: string[]; municipality?: string };
+
+export interface TurnResult {
+  state: ConversationState;
+  replies: Reply[];
+  events: TurnEvent[];
+  understood?: Understood;
+}
+
+export interface EngineDeps {
+  kb: KnowledgeBase;
+  understanding: Understanding;
+}
+
+/** Button values; the only strings the engine compares, and they never reach a person. */
+export const ACTIONS = {
+  language: 'lang:',
+  feedbackYes: 'feedback:yes',
+  feedbackNo: 'feedback:no',
+  more: 'more',
+  childcare: 'childcare',
+  person: 'person',
+  topic: 'topic:',
+} as const;
+
+/**
+ * One turn of the conversation: a pure function of the state and the input.
+ * @returns the new state, the replies (as message keys and ids) and the events to store
+ */
+export function runTurn(deps: EngineDeps, state: ConversationState, input: TurnInput): TurnResult {
+  if (input.kind === 'start') return { state, replies: welcome(deps), events: [] };
+  if (input.kind === 'action') return onAction(deps, state, input.value);
+  return onMessage(deps, state, input.text);
+}
+
+function welcome(deps: EngineDeps): Reply[] {
+  return [text('welcome.greeting'), text('welcome.chooseLanguage'), languageMenu(deps)];
+}
+
+function languageMenu(deps: EngineDeps): Reply {
+  return actions(...deps.kb.taxonomy.languages.map((l) => ({ label: { text: l.name }, value: `${ACTIONS.language}${l.code}` })));
+}
+
+function onAction(deps: EngineDeps, state: ConversationState, value: string): TurnResult {
+  if (value.startsWith(ACTIONS.language)) {
+    const lang = value.slice(ACTIONS.language.length) as Language;
+    if (!(LANGUAGES as readonly string[]).includes(lang)) return { state, replies: [text('error.unknownAction')], events: [] };
+    const next = { ...state, language: lang, languageChosen: true };
+    return { state: next, replies: [text('language.switched'), text('welcome.howCanIHelp'), topicExamples()], events: [] };
+  }
+  if (value === ACTIONS.feedbackYes || value === ACTIONS.feedbackNo) {
+    const helpful = value === ACTIONS.feedbackYes;
+    if (state.feedbackGiven || state.lastTopics.length === 0) return { state, replies: [text('feedback.thanks')], events: [] };
+    const event: TurnEvent = {
+      type: 'feedback',
+      helpful,
+      language: state.language,
+      topics: state.lastTopics,
+      entryIds: state.shownEntries,
+      ...(state.municipality ? { municipality: state.municipality } : {}),
+    };
+    const replies = helpful ? [text('feedback.thanks')] : [text('feedback.sorry'), actions(action('actions.person', ACTIONS.person))];
+    return { state: { ...state, feedbackGiven: true }, replies, events: [event] };
+  }
+  if (value === ACTIONS.person) return { state, replies: personReplies(deps, state), events: [] };
+  if (value === ACTIONS.more || value === ACTIONS.childcare) {
+    const topic = state.lastTopics[0];
+    if (!topic) return { state, replies: [text('welcome.howCanIHelp'), topicExamples()], events: [] };
+    return answerTopic(deps, state, topic, { exclude: state.shownEntries, childcare: value === ACTIONS.childcare });
+  }
+  if (value.startsWith(ACTIONS.topic)) {
+    const topic = value.slice(ACTIONS.topic.length);
+    if (!deps.kb.taxonomy.topics.some((t) => t.id === topic && t.kind === 'service')) return { state, replies: [text('error.unknownAction')], events: [] };
+    if (needsTown(deps, topic, state)) {
+      return { state: { ...state, pending: { kind: 'town', text: '', attempts: 0 }, lastTopics: [topic] }, replies: [text('town.ask')], events: [] };
+    }
+    return answerTopic(deps, state, topic, {});
+  }
+  return { state, replies: [text('error.unknownAction')], events: [] };
+}
+
+function onMessage(deps: EngineDeps, state: ConversationState, message: string): TurnResult {
+  const understood = deps.understanding.understand({ text: message, conversationLanguage: state.languageChosen ? state.language : undefined });
+  let next: ConversationState = { ...state };
+  const replies: Reply[] = [];
+
+  if (understood.languageRequest && understood.languageRequest !== state.language) {
+    next = { ...next, language: understood.languageRequest, languageChosen: true };
+    return { state: next, replies: [text('language.switched'), text('welcome.howCanIHelp'), topicExamples()], events: [], understood };
+  }
+  if (understood.language !== state.language || !state.languageChosen) {
+    next = { ...next, language: understood.language, languageChosen: true };
+  }
+
+  // A crisis comes before anything the conversation was waiting for.
+  if (understood.crisis) {
+    next = { ...next, pending: undefined, lastTopics: ['emergency'], misses: 0 };
+    return { state: next, replies: crisisReplies(deps, understood.crisisKinds, next.language), events: [], understood };
+  }
+
+  if (state.pending?.kind === 'town') {
+    const town = understood.municipality ?? deps.understanding.towns.resolve(message);
+    if (town) {
+      next = { ...next, municipality: town, pending: undefined };
+      replies.push(text('town.noted', { town: deps.understanding.towns.name(town) ?? town }));
+      const original = state.pending.text || message;
+      const topic = state.lastTopics[0];
+      const again = state.pending.text ? deps.understanding.understand({ text: original, language: next.language, municipality: town }) : undefined;
+      const result = again ? answerUnderstood(deps, next, again, original) : topic ? answerTopic(deps, next, topic, {}) : undefined;
+      if (result) return { ...result, replies: [...replies, ...result.replies], understood };
+      return { state: next, replies: [...replies, text('welcome.howCanIHelp')], events: [], understood };
+    }
+    if (understood.topics.some((t) => t.id !== 'out-of-scope' && t.id !== 'smalltalk')) {
+      // The person asked something else instead of naming the town.
+      next = { ...next, pending: undefined };
+    } else {
+      const attempts = state.pending.attempts + 1;
+      if (attempts >= 2) {
+        next = { ...next, pending: undefined };
+        const topic = state.lastTopics[0];
+        const fallback = topic ? answerTopic(deps, next, topic, { withoutTown: true }) : undefined;
+        return fallback
+          ? { ...fallback, replies: [text('town.unknownFallback'), ...fallback.replies], understood }
+          : { state: next, replies: [text('town.unknownFallback')], events: [], understood };
+      }
+      return { state: { ...next, pending: { ...state.pending, attempts } }, replies: [text('town.unknown')], events: [], understood };
+    }
+  }
+
+  if (state.pending?.kind === 'age') {
+    const age = parseAge(message);
+    if (age !== undefined) {
+      next = { ...next, age, pending: undefined };
+      const again = deps.understanding.understand({ text: state.pending.text, language: next.language, ...(next.municipality ? { municipality: next.municipality } : {}) });
+      return { ...answerUnderstood(deps, next, again, state.pending.text), understood };
+    }
+    if (!understood.topics.some((t) => t.id !== 'out-of-scope' && t.id !== 'smalltalk')) {
+      const attempts = state.pending.attempts + 1;
+      if (attempts < 2) return { state: { ...next, pending: { ...state.pending, attempts } }, replies: [text('age.invalid')], events: [], understood };
+    }
+    next = { ...next, pending: undefined };
+  }
+
+  if (understood.municipality) next = { ...next, municipality: understood.municipality };
+  return { ...answerUnderstood(deps, next, understood, message), understood };
+}
+
+/** Decides the answer for an understood message (no pending question in the way). */
+function answerUnderstood(deps: EngineDeps, state: ConversationState, understood: Understood, original: string): TurnResult {
+  const top = understood.topics[0]?.id;
+  const service = understood.topics.find((t) => deps.kb.taxonomy.topics.some((x) => x.id === t.id && x.kind === 'service'));
+
+  if (understood.person && !service) {
+    return { state: { ...state, misses: 0 }, replies: personReplies(deps, state), events: [] };
+  }
+  if (top === 'privacy') return { state, replies: [text('privacy.info')], events: [] };
+  if (!service) {
+    if (top === 'smalltalk') return { state: { ...state, misses: 0 }, replies: [text('smalltalk.reply'), topicExamples()], events: [] };
+    if (understood.outOfScope && top === 'out-of-scope') {
+      return { state, replies: [text('outOfScope.reply'), topicExamples()], events: [] };
+    }
+    const misses = state.misses + 1;
+    const replies = misses >= 2 ? [text('notUnderstood.offerPerson'), actions(action('actions.person', ACTIONS.person))] : [text('notUnderstood.rephrase'), topicExamples()];
+    return { state: { ...state, misses }, replies, events: [] };
+  }
+
+  let topic = service.id;
+  if (topic === 'counselling.youth' || topic === 'counselling.adult') {
+    if (state.age === undefined) {
+      return { state: { ...state, pending: { kind: 'age', text: original, attempts: 0 }, lastTopics: [topic] }, replies: [text('age.ask')], events: [] };
+    }
+    topic = state.age <= 27 ? 'counselling.youth' : 'counselling.adult';
+  }
+  if (needsTown(deps, topic, state)) {
+    return { state: { ...state, pending: { kind: 'town', text: original, attempts: 0 }, lastTopics: [topic] }, replies: [text('town.ask')], events: [] };
+  }
+  const ranked = understood.entries.map((e) => e.id);
+  const result = answerTopic(deps, state, topic, { ranked });
+  if (understood.complex || understood.person) {
+    return { ...result, replies: [text('escalation.complex'), ...result.replies.filter((r) => r.type !== 'actions'), actions(action('actions.person', ACTIONS.person), action('feedback.yes', ACTIONS.feedbackYes), action('feedback.no', ACTIONS.feedbackNo))] };
+  }
+  return result;
+}
+
+/** A few service topics as buttons, for people who do not know what to ask. */
+function topicExamples(): Reply {
+  return actions(
+    action('topics.languageCourse', `${ACTIONS.topic}language-course.integration`),
+    action('topics.childcare', `${ACTIONS.topic}childcare`),
+    action('topics.jobcentre', `${ACTIONS.topic}work.jobcentre`),
+    action('topics.health', `${ACTIONS.topic}health`),
+    action('actions.person', ACTIONS.person),
+  );
+}

@@ -1,0 +1,22 @@
+/** An i18next key with its parameters; rendered at the edge with the turn's fixed-language translator. */
+export interface Message {
+  key: string;
+  params?: Record<string, string | number>;
+}
+
+/** A button or quick reply. `value` comes back as the input's `action`. */
+export interface Action {
+  label: Message | { text: string };
+  value: string;
+}
+
+/** What a dialog emits: words as keys, services and crisis resources as ids. The edge renders them. */
+export type Reply =
+  | { type: 'text'; message: Message }
+  | { type: 'services'; entryIds: string[]; onBehalf: boolean }
+  | { type: 'crisis'; resourceIds: string[] }
+  | { type: 'actions'; actions: Action[] };
+
+export const text = (key: string, params?: Message['params']): Reply => ({ type: 'text', message: params ? { key, params } : { key } });
+export const actions = (...list: Action[]): Reply => ({ type: 'actions', actions: list });
+export const action = (key: string, value: string): Action => ({ label: { key }, value });

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { languageSchema } from '../knowledge/schema.js';
+
+/** What the assistant waits for after its last turn. */
+export const pendingSchema = z.discriminatedUnion('kind', [
+  /** The town, to answer `text` (the question that needed it). */
+  z.object({ kind: z.literal('town'), text: z.string(), attempts: z.number().int().min(0) }),
+  /** The age, to choose between JMD (12–27) and MBE (over 27). */
+  z.object({ kind: z.literal('age'), text: z.string(), attempts: z.number().int().min(0) }),
+]);
+export type Pending = z.infer<typeof pendingSchema>;
+
+/**
+ * The whole per-conversation state, loaded and saved once per turn.
+ * @remarks Versioned: a state that fails validation (an old version, a damaged row) starts afresh
+ * instead of breaking the conversation.
+ */
+export const conversationStateSchema = z.object({
+  v: z.literal(1),
+  language: languageSchema,
+  /** False until the person chose or clearly used a language. */
+  languageChosen: z.boolean(),
+  municipality: z.string().optional(),
+  age: z.number().int().min(0).max(120).optional(),
+  pending: pendingSchema.optional(),
+  /** Topics and entries of the last answer, for follow-ups and feedback. */
+  lastTopics: z.array(z.string()).default([]),
+  shownEntries: z.array(z.string()).default([]),
+  /** Consecutive turns the assistant could not help with. */
+  misses: z.number().int().min(0).default(0),
+  /** The person asks on behalf of someone else (volunteer mode). */
+  onBehalf: z.boolean().default(false),
+  feedbackGiven: z.boolean().default(false),
+});
+export type ConversationState = z.infer<typeof conversationStateSchema>;
+
+export function initialState(language: z.infer<typeof languageSchema>): ConversationState {
+  return { v: 1, language, languageChosen: false, lastTopics: [], shownEntries: [], misses: 0, onBehalf: false, feedbackGiven: false };
+}
+
+/** Parses stored state; anything invalid yields a fresh state in the default language. */
+export function parseState(raw: unknown, defaultLanguage: z.infer<typeof languageSchema>): ConversationState {
+  const result = conversationStateSchema.safeParse(raw);
+  return result.success ? result.data : initialState(defaultLanguage);
+}

@@ -1,0 +1,58 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+import { readDataFile, DEFAULT_KNOWLEDGE_DIR, KnowledgeError, type KnowledgeIssue } from './load.js';
+import { LANGUAGES, CRISIS_KINDS, languageSchema, type Language } from './schema.js';
+
+const terms = z.array(z.coerce.string().trim().min(1)).default([]);
+
+const crisisTermsSchema = z.object(Object.fromEntries(CRISIS_KINDS.filter((k) => k !== 'other').map((k) => [k, terms])) as Record<Exclude<(typeof CRISIS_KINDS)[number], 'other'>, typeof terms>);
+
+/**
+ * Per-language understanding resources: keywords and example phrases per topic,
+ * crisis cues, cues for a wish for a person or a complex situation, language names, yes/no.
+ * @remarks Data, not code: editors extend these files, the engine only reads them.
+ */
+export const lexiconSchema = z.object({
+  language: languageSchema,
+  stopwords: terms,
+  topics: z.record(z.string(), z.object({ keywords: terms, phrases: terms }).partial().transform((t) => ({ keywords: t.keywords ?? [], phrases: t.phrases ?? [] }))),
+  crisis: crisisTermsSchema,
+  complex: terms,
+  person: terms,
+  languageNames: z.object(Object.fromEntries(LANGUAGES.map((l) => [l, terms])) as Record<Language, typeof terms>).partial().default({}),
+  switchWords: terms,
+  yes: terms,
+  no: terms,
+  /** Arabizi / Finglish: Latin-script writing of Arabic or Persian. */
+  translit: z.object({ markers: terms, topics: z.record(z.string(), terms).default({}) }).optional(),
+});
+export type Lexicon = z.infer<typeof lexiconSchema>;
+export type Lexicons = Record<Language, Lexicon>;
+
+/** Loads `lexicon/<lang>.yaml` for all ten languages and checks topic ids against the taxonomy. */
+export function loadLexicons(topicIds: ReadonlySet<string>, dir: string = DEFAULT_KNOWLEDGE_DIR): { lexicons?: Lexicons; issues: KnowledgeIssue[] } {
+  const issues: KnowledgeIssue[] = [];
+  const lexicons: Partial<Lexicons> = {};
+  for (const lang of LANGUAGES) {
+    const file = join(dir, 'lexicon', `${lang}.yaml`);
+    const lexicon = readDataFile(file, lexiconSchema, issues);
+    if (!lexicon) continue;
+    if (lexicon.language !== lang) issues.push({ file: `knowledge/lexicon/${lang}.yaml`, path: 'language', message: `is "${lexicon.language}", expected "${lang}"` });
+    for (const topic of Object.keys(lexicon.topics)) {
+      if (!topicIds.has(topic)) issues.push({ file: `knowledge/lexicon/${lang}.yaml`, path: `topics.${topic}`, message: `unknown topic "${topic}"` });
+    }
+    for (const key of Object.keys(lexicon.translit?.topics ?? {})) {
+      const known = topicIds.has(key) || /^crisis\.(medical|violence|suicide|child|homeless)$/.test(key) || key === 'person' || key === 'complex';
+      if (!known) issues.push({ file: `knowledge/lexicon/${lang}.yaml`, path: `translit.topics.${key}`, message: `unknown topic "${key}"` });
+    }
+    lexicons[lang] = lexicon;
+  }
+  if (issues.length > 0) return { issues };
+  return { lexicons: lexicons as Lexicons, issues };
+}
+
+export function loadLexiconsOrThrow(topicIds: ReadonlySet<string>, dir?: string): Lexicons {
+  const { lexicons, issues } = loadLexicons(topicIds, dir);
+  if (!lexicons) throw new KnowledgeError(issues);
+  return lexicons;
+}

@@ -1,0 +1,134 @@
+import { detectAll } from 'tinyld';
+import type { Language } from '../schema.js';
+import type { Lexicons } from '../lexicon.js';
+import { normalise, tokenize } from './text.js';
+
+type Script = 'arabic' | 'cyrillic' | 'latin' | 'other';
+
+const CANDIDATES: Record<Script, Language[]> = {
+  arabic: ['ar', 'fa'],
+  cyrillic: ['uk', 'ru', 'bg'],
+  latin: ['de', 'en', 'tr', 'pl', 'ro'],
+  other: [],
+};
+
+/** Letters that belong to one language of a script (before normalisation). */
+const LETTER_CUES: Array<[RegExp, Language, number]> = [
+  [/[іїєґ]/giu, 'uk', 3],
+  [/[ыэё]/giu, 'ru', 3],
+  [/[پچژگ]/gu, 'fa', 2],
+  [/[ىة]/gu, 'ar', 1.5],
+  [/[ğı]/gu, 'tr', 2],
+  [/[şç]/gu, 'tr', 0.7],
+  [/[ąęłńśźż]/giu, 'pl', 2],
+  [/[ăâîșțţ]/giu, 'ro', 1.5],
+  [/[äöüß]/giu, 'de', 0.8],
+];
+
+export interface LanguageGuess {
+  language: Language;
+  /** True when the text itself decided; false when it was too short and the conversation's language was kept. */
+  confident: boolean;
+  /** True for Arabic or Persian written in Latin letters (Arabizi, Finglish). */
+  transliterated: boolean;
+}
+
+/**
+ * Detects the language of a message among the ten supported.
+ * @remarks Script first (Arabic, Cyrillic, Latin), then letters unique to one language,
+ * then tinyld restricted to the script's candidates, then stop-word and marker counts from
+ * the lexicons. Very short messages keep the conversation's language unless a cue is decisive.
+ */
+export class LanguageDetector {
+  private readonly stopwords = new Map<Language, Set<string>>();
+  private readonly markers = new Map<Language, Set<string>>();
+
+  constructor(lexicons: Lexicons) {
+    for (const [lang, lexicon] of Object.entries(lexicons) as Array<[Language, Lexicons[Language]]>) {
+      this.stopwords.set(lang, new Set(lexicon.stopwords.map(normalise)));
+      if (lexicon.translit) this.markers.set(lang, new Set(lexicon.translit.markers.map(normalise)));
+    }
+  }
+
+  detect(text: string, conversationLanguage?: Language): LanguageGuess {
+    const script = dominantScript(text);
+    const candidates = CANDIDATES[script];
+    const fallback = conversationLanguage ?? 'de';
+    if (candidates.length === 0) return { language: fallback, confident: false, transliterated: false };
+
+    const tokens = tokenize(normalise(text));
+    const scores = new Map<Language, number>(candidates.map((l) => [l, 0]));
+    let cueStrength = 0;
+    for (const [pattern, lang, weight] of LETTER_CUES) {
+      if (!scores.has(lang)) continue;
+      const hits = text.match(pattern)?.length ?? 0;
+      if (hits > 0) {
+        scores.set(lang, scores.get(lang)! + weight * Math.min(hits, 3));
+        cueStrength = Math.max(cueStrength, weight);
+      }
+    }
+    for (const lang of candidates) {
+      const stop = this.stopwords.get(lang);
+      if (!stop) continue;
+      let hits = 0;
+      for (const t of tokens) if (stop.has(t)) hits++;
+      scores.set(lang, scores.get(lang)! + 0.6 * hits);
+    }
+    const letters = text.replace(/[^\p{L}]/gu, '').length;
+    if (letters >= 4) {
+      for (const { lang, accuracy } of detectAll(text, { only: candidates })) {
+        if (scores.has(lang as Language)) scores.set(lang as Language, scores.get(lang as Language)! + 2 * accuracy);
+      }
+    }
+
+    // Arabizi / Finglish: Latin letters, but the words are Arabic or Persian.
+    if (script === 'latin') {
+      const translit = this.transliteration(tokens);
+      const best = Math.max(...scores.values());
+      if (translit && translit.hits >= Math.max(2, tokens.length * 0.3) && translit.hits * 0.9 >= best - 1) {
+        return { language: translit.language, confident: true, transliterated: true };
+      }
+    }
+
+    const ranked = [...scores].sort((a, b) => b[1] - a[1]);
+    const [best, second] = ranked;
+    const short = tokens.length <= 2 && letters < 14;
+    if (conversationLanguage && candidates.includes(conversationLanguage)) {
+      const current = scores.get(conversationLanguage)!;
+      const margin = best![1] - current;
+      if ((short && cueStrength < 2) || margin < 0.5) return { language: conversationLanguage, confident: !short, transliterated: false };
+    }
+    if (short && conversationLanguage && !candidates.includes(conversationLanguage) && best![1] - (second?.[1] ?? 0) < 1 && cueStrength < 2) {
+      // A short Latin-script word in a Cyrillic or Arabic conversation: a loanword ("Kita"), not a switch.
+      return { language: conversationLanguage, confident: false, transliterated: false };
+    }
+    return { language: best![0], confident: !short || cueStrength >= 2, transliterated: false };
+  }
+
+  private transliteration(tokens: string[]): { language: Language; hits: number } | undefined {
+    let result: { language: Language; hits: number } | undefined;
+    for (const [lang, markers] of this.markers) {
+      let hits = 0;
+      for (const t of tokens) if (markers.has(t) || (lang === 'ar' && /^[a-z]*[2375][a-z]+/.test(t))) hits++;
+      if (hits > 0 && (!result || hits > result.hits)) result = { language: lang, hits };
+    }
+    return result;
+  }
+}
+
+/** The script most letters of the text are written in. */
+export function dominantScript(text: string): Script {
+  let arabic = 0;
+  let cyrillic = 0;
+  let latin = 0;
+  for (const ch of text) {
+    if (/\p{Script=Arabic}/u.test(ch)) arabic++;
+    else if (/\p{Script=Cyrillic}/u.test(ch)) cyrillic++;
+    else if (/\p{Script=Latin}/u.test(ch)) latin++;
+  }
+  const max = Math.max(arabic, cyrillic, latin);
+  if (max === 0) return 'other';
+  if (arabic === max) return 'arabic';
+  if (cyrillic === max) return 'cyrillic';
+  return 'latin';
+}

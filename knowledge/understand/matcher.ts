@@ -1,0 +1,183 @@
+import type { Language } from '../schema.js';
+import { normalise, stem, tokenize } from './text.js';
+
+/** One term of the lexicon: a sequence of stems that signals a label (a topic or a cue). */
+interface Term {
+  stems: string[];
+  label: string;
+  weight: number;
+}
+
+/** A label found in a message, with the summed weight of its distinct matched terms. */
+export interface LabelScore {
+  label: string;
+  score: number;
+}
+
+export interface TermSource {
+  label: string;
+  terms: string[];
+  /** Weight of each term before sharing between labels. */
+  weight: number;
+}
+
+const MIN_FUZZY_LENGTH = 5;
+const MIN_AFFIX_LENGTH = 4;
+
+/**
+ * Matches messages against weighted multi-word terms, tolerant of typos (one edit, via a
+ * deletion index) and of compounds and agglutination (a known stem as prefix or suffix of a word).
+ * @remarks Built once at start from the lexicon; matching is allocation-light for the hot path.
+ */
+export class TermMatcher {
+  private readonly byFirst = new Map<string, Term[]>();
+  private readonly vocabulary = new Set<string>();
+  /** A one-deletion variant → the vocabulary stems it came from. */
+  private readonly deletions = new Map<string, string[]>();
+
+  constructor(
+    readonly language: Language,
+    sources: TermSource[],
+    private readonly stopwords: ReadonlySet<string> = new Set(),
+  ) {
+    const labelsPerTerm = new Map<string, Set<string>>();
+    const parsed: Array<{ key: string; stems: string[]; label: string; weight: number }> = [];
+    for (const source of sources) {
+      for (const raw of source.terms) {
+        const stems = this.stemTerm(raw);
+        if (stems.length === 0) continue;
+        const key = stems.join(' ');
+        parsed.push({ key, stems, label: source.label, weight: source.weight });
+        let labels = labelsPerTerm.get(key);
+        if (!labels) labelsPerTerm.set(key, (labels = new Set()));
+        labels.add(source.label);
+      }
+    }
+    const seen = new Set<string>();
+    for (const p of parsed) {
+      const id = `${p.label}\u0000${p.key}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const shared = labelsPerTerm.get(p.key)!.size;
+      // Longer terms are more specific; terms shared by several labels say less about each.
+      const weight = (p.weight * (1 + 0.5 * (p.stems.length - 1))) / Math.sqrt(shared);
+      const term: Term = { stems: p.stems, label: p.label, weight };
+      const first = p.stems[0]!;
+      const list = this.byFirst.get(first);
+      if (list) list.push(term);
+      else this.byFirst.set(first, [term]);
+      for (const s of p.stems) this.vocabulary.add(s);
+    }
+    for (const word of this.vocabulary) {
+      if (word.length < MIN_FUZZY_LENGTH) continue;
+      for (const d of deletionsOf(word)) {
+        const list = this.deletions.get(d);
+        if (list) {
+          if (!list.includes(word)) list.push(word);
+        } else this.deletions.set(d, [word]);
+      }
+    }
+  }
+
+  /** Stems of a lexicon term, stop words kept only when the term is nothing but stop words. */
+  private stemTerm(raw: string): string[] {
+    const tokens = tokenize(normalise(raw));
+    const content = tokens.filter((t) => !this.stopwords.has(t));
+    return (content.length > 0 ? content : tokens).map((t) => stem(t, this.language));
+  }
+
+  /** The message's stems, each mapped onto the vocabulary where a typo or a compound hides it. */
+  resolve(tokens: readonly string[]): string[] {
+    const out: string[] = [];
+    for (const token of tokens) {
+      if (this.stopwords.has(token)) continue;
+      const s = stem(token, this.language);
+      if (this.vocabulary.has(s) || this.vocabulary.has(token)) {
+        out.push(this.vocabulary.has(s) ? s : token);
+        continue;
+      }
+      const fuzzy = this.fuzzy(s) ?? (s !== token ? this.fuzzy(token) : undefined);
+      if (fuzzy) {
+        out.push(fuzzy);
+        continue;
+      }
+      const affix = this.affix(token);
+      if (affix) out.push(...affix);
+      else out.push(s);
+    }
+    return out;
+  }
+
+  private fuzzy(word: string): string | undefined {
+    if (word.length < MIN_FUZZY_LENGTH) return undefined;
+    // The word itself is a deletion of a vocabulary stem (a letter missing), or shares a deletion (a letter wrong or swapped).
+    const direct = this.deletions.get(word);
+    if (direct?.[0]) return direct[0];
+    for (const d of deletionsOf(word)) {
+      if (this.vocabulary.has(d) && d.length >= MIN_FUZZY_LENGTH) return d;
+      const list = this.deletions.get(d);
+      if (list?.[0]) return list[0];
+    }
+    return undefined;
+  }
+
+  /** Known stems at the start and the end of a long word: "integrationskursanmeldung", "kursuna". */
+  private affix(word: string): string[] | undefined {
+    if (word.length < MIN_AFFIX_LENGTH + 2) return undefined;
+    const found: string[] = [];
+    for (let end = word.length - 1; end >= MIN_AFFIX_LENGTH; end--) {
+      const head = word.slice(0, end);
+      if (this.vocabulary.has(head)) {
+        found.push(head);
+        break;
+      }
+    }
+    for (let start = 1; start <= word.length - MIN_AFFIX_LENGTH - 1; start++) {
+      const tail = word.slice(start);
+      if (tail.length >= MIN_AFFIX_LENGTH + 1 && this.vocabulary.has(tail)) {
+        found.push(tail);
+        break;
+      }
+    }
+    return found.length > 0 ? found : undefined;
+  }
+
+  /** Scores every label whose terms occur in the resolved stems; each distinct term counts once. */
+  match(resolved: readonly string[]): LabelScore[] {
+    const scores = new Map<string, number>();
+    const counted = new Set<Term>();
+    for (let i = 0; i < resolved.length; i++) {
+      const candidates = this.byFirst.get(resolved[i]!);
+      if (!candidates) continue;
+      for (const term of candidates) {
+        if (counted.has(term)) continue;
+        if (!matchesAt(resolved, i, term.stems)) continue;
+        counted.add(term);
+        scores.set(term.label, (scores.get(term.label) ?? 0) + term.weight);
+      }
+    }
+    return [...scores].map(([label, score]) => ({ label, score })).sort((a, b) => b.score - a.score);
+  }
+
+  /** Whether a stem is known to this matcher at all. */
+  knows(stemmed: string): boolean {
+    return this.vocabulary.has(stemmed);
+  }
+}
+
+/** A multi-word term matches in order, allowing one extra word in between ("kurs für deutsch"). */
+function matchesAt(resolved: readonly string[], start: number, stems: readonly string[]): boolean {
+  let pos = start;
+  for (let k = 1; k < stems.length; k++) {
+    const next = resolved.indexOf(stems[k]!, pos + 1);
+    if (next < 0 || next > pos + 2) return false;
+    pos = next;
+  }
+  return true;
+}
+
+function deletionsOf(word: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < word.length; i++) out.push(word.slice(0, i) + word.slice(i + 1));
+  return out;
+}

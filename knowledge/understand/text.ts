@@ -1,0 +1,101 @@
+import { createRequire } from 'node:module';
+import { StemmerDe } from '@nlpjs/lang-de';
+import { StemmerAr } from '@nlpjs/lang-ar';
+import { StemmerUk } from '@nlpjs/lang-uk';
+import { StemmerRu } from '@nlpjs/lang-ru';
+import { StemmerTr } from '@nlpjs/lang-tr';
+import { StemmerPl } from '@nlpjs/lang-pl';
+import { StemmerRo } from '@nlpjs/lang-ro';
+import type { Language } from '../schema.js';
+
+const require = createRequire(import.meta.url);
+/** natural's Porter stemmer, imported alone: the package index pulls storage back-ends we do not want. */
+const porter = require('natural/lib/natural/stemmers/porter_stemmer.js') as { stem(word: string): string };
+
+interface WordStemmer {
+  stemWord(word: string): string;
+}
+
+const nlpjs: Partial<Record<Language, WordStemmer>> = {
+  de: new StemmerDe() as WordStemmer,
+  ar: new StemmerAr() as WordStemmer,
+  uk: new StemmerUk() as WordStemmer,
+  ru: new StemmerRu() as WordStemmer,
+  tr: new StemmerTr() as WordStemmer,
+  pl: new StemmerPl() as WordStemmer,
+  ro: new StemmerRo() as WordStemmer,
+};
+
+const ARABIC_DIACRITICS = /[\u064B-\u065F\u0670\u0640]/g;
+
+/**
+ * Normalises text for matching: Unicode NFKC, lower case (Turkish dotted/dotless i folded),
+ * Arabic and Persian letter variants unified, diacritics on Latin letters removed
+ * (phones often drop them: "szkola", "scoala", "okul kaydi").
+ */
+export function normalise(text: string): string {
+  return text
+    .normalize('NFKC')
+    .replace(/İ/g, 'i')
+    .replace(/I/g, 'i')
+    .toLowerCase()
+    .replace(ARABIC_DIACRITICS, '')
+    .replace(/[أإآٱ]/g, 'ا')
+    .replace(/ى/g, 'ي')
+    .replace(/ة/g, 'ه')
+    .replace(/ي/g, 'ی')
+    .replace(/ك/g, 'ک')
+    .replace(/ؤ/g, 'و')
+    .replace(/ئ/g, 'ی')
+    .replace(/\u200c/g, ' ')
+    .replace(/ß/g, 'ss')
+    .replace(/ı/g, 'i')
+    .normalize('NFD')
+    .replace(/(\p{Script=Latin})\p{M}+/gu, '$1')
+    .replace(/ł/g, 'l')
+    .normalize('NFC');
+}
+
+/** Splits normalised text into word tokens (letters and digits, so "3ayez" and "b1" stay whole). */
+export function tokenize(normalised: string): string[] {
+  return normalised.match(/[\p{L}\p{N}]+/gu) ?? [];
+}
+
+/** Persian has no stemmer in our stack: strip the common plural and possessive suffixes. */
+function stemPersian(word: string): string {
+  if (word.length <= 3) return word;
+  return word.replace(/(هایمان|هایم|هایت|هایش|های|ها)$/u, '') || word;
+}
+
+/** Stems one normalised token in a language; tokens in another script pass through unchanged. */
+export function stem(word: string, lang: Language): string {
+  if (word.length <= 2) return word;
+  if (lang === 'fa') return /\p{Script=Arabic}/u.test(word) ? stemPersian(word) : word;
+  if (lang === 'en') return /^[a-z]+$/.test(word) ? porter.stem(word) : word;
+  if (lang === 'bg') return stemBulgarian(word);
+  const stemmer = nlpjs[lang];
+  if (!stemmer) return word;
+  try {
+    // The Arabic stemmer knows the Arabic letters; normalise() unified them to the Persian forms.
+    if (lang === 'ar') return (stemmer.stemWord(word.replace(/ی/g, 'ي').replace(/ک/g, 'ك')) || word).replace(/ي/g, 'ی').replace(/ك/g, 'ک');
+    return stemmer.stemWord(word) || word;
+  } catch {
+    return word;
+  }
+}
+
+/** A light Bulgarian suffix stripper (no stemmer in our stack): articles and plural endings. */
+function stemBulgarian(word: string): string {
+  if (!/\p{Script=Cyrillic}/u.test(word) || word.length <= 4) return word;
+  return word.replace(/(ията|ият|ите|ето|ата|ът|та|те|то|ия|ове|еве|ища|ища|а|я|и|о|е|ът)$/u, '') || word;
+}
+
+/** Normalise, tokenise and stem, dropping stop words. */
+export function stems(text: string, lang: Language, stopwords?: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  for (const token of tokenize(normalise(text))) {
+    if (stopwords?.has(token)) continue;
+    out.push(stem(token, lang));
+  }
+  return out;
+}

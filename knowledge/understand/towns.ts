@@ -1,0 +1,58 @@
+import Fuse from 'fuse.js';
+import type { Municipality } from '../schema.js';
+import { normalise } from './text.js';
+
+interface TownName {
+  id: string;
+  name: string;
+}
+
+/**
+ * Recognises the district's towns in what people type: names, aliases, postal codes,
+ * and (when the dialogue asked for the town) misspellings through fuse.js.
+ */
+export class TownFinder {
+  private readonly names: TownName[];
+  private readonly byPostalCode = new Map<string, string>();
+  private readonly fuse: Fuse<TownName>;
+
+  constructor(private readonly municipalities: readonly Municipality[]) {
+    this.names = municipalities.flatMap((m) => [m.name, ...m.aliases].map((name) => ({ id: m.id, name: normalise(name) })));
+    for (const m of municipalities) for (const code of m.postalCodes) this.byPostalCode.set(code, m.id);
+    this.fuse = new Fuse(this.names, { keys: ['name'], threshold: 0.34, includeScore: true, ignoreLocation: true });
+  }
+
+  /** A town named exactly (after normalisation) or by postal code anywhere in a message. */
+  findIn(text: string): string | undefined {
+    const n = ` ${normalise(text).replace(/[^\p{L}\p{N}]+/gu, ' ')} `;
+    for (const code of n.match(/\b\d{5}\b/g) ?? []) {
+      const id = this.byPostalCode.get(code);
+      if (id) return id;
+    }
+    let best: TownName | undefined;
+    for (const town of this.names) {
+      if (n.includes(` ${town.name} `) && (!best || town.name.length > best.name.length)) best = town;
+    }
+    return best?.id;
+  }
+
+  /** The answer to "which town do you live in?": exact, postal code, or the closest spelling. */
+  resolve(answer: string): string | undefined {
+    const exact = this.findIn(answer);
+    if (exact) return exact;
+    const n = normalise(answer).replace(/[^\p{L}\p{N} -]+/gu, ' ').trim();
+    if (n.length < 3) return undefined;
+    const words = n.split(/\s+/);
+    const candidates = [n, ...words.filter((w) => w.length >= 4)];
+    let best: { id: string; score: number } | undefined;
+    for (const c of candidates) {
+      const hit = this.fuse.search(c, { limit: 1 })[0];
+      if (hit && hit.score !== undefined && (!best || hit.score < best.score)) best = { id: hit.item.id, score: hit.score };
+    }
+    return best?.id;
+  }
+
+  name(id: string): string | undefined {
+    return this.municipalities.find((m) => m.id === id)?.name;
+  }
+}

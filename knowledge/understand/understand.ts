@@ -1,0 +1,217 @@
+import type { KnowledgeBase } from '../load.js';
+import type { Lexicons } from '../lexicon.js';
+import { LANGUAGES, type Language, type CrisisResource } from '../schema.js';
+import { EntrySearch } from '../search.js';
+import { appliesTo } from '../coverage.js';
+import { LanguageDetector } from './language.js';
+import { TermMatcher, type LabelScore, type TermSource } from './matcher.js';
+import { TownFinder } from './towns.js';
+import { normalise, tokenize } from './text.js';
+
+export type Escalation = 'none' | 'offer' | 'urgent';
+export type CrisisKind = Exclude<CrisisResource['kinds'][number], 'other'>;
+const CRISIS_KINDS: CrisisKind[] = ['medical', 'violence', 'suicide', 'child', 'homeless'];
+
+export interface UnderstandInput {
+  text: string;
+  /** Language given by the caller; skips detection. */
+  language?: Language;
+  /** The conversation's language, used for very short messages. */
+  conversationLanguage?: Language;
+  municipality?: string;
+}
+
+export interface Understood {
+  language: Language;
+  transliterated: boolean;
+  topics: Array<{ id: string; score: number }>;
+  entries: Array<{ id: string; score: number }>;
+  escalation: Escalation;
+  crisis: boolean;
+  crisisKinds: CrisisKind[];
+  /** Why escalation is "offer": a wish for a person, a complex situation, or both. */
+  person: boolean;
+  complex: boolean;
+  outOfScope: boolean;
+  /** A town named in the message. */
+  municipality?: string;
+  /** A language the user asks to switch to. */
+  languageRequest?: Language;
+}
+
+/** Weights: lexicon keywords count fully, words of example phrases less, German loanwords in another language a bit less. */
+const KEYWORD = 1;
+const PHRASE = 0.35;
+const LOANWORD = 0.8;
+/** Below this raw score no service topic is claimed. */
+const MIN_TOPIC = 0.6;
+/** A life area counts towards a "complex situation" from this raw score on. */
+const AREA = 0.9;
+
+interface LanguageModel {
+  topics: TermMatcher;
+  cues: TermMatcher;
+  translit?: TermMatcher;
+  names: Array<{ lang: Language; name: string }>;
+  switchWords: Set<string>;
+}
+
+/**
+ * The understanding core: language, ranked topics and entries, crisis, escalation.
+ * @remarks Plain TypeScript over the knowledge base and the lexicons; built once, then pure per call.
+ */
+export class Understanding {
+  private readonly detector: LanguageDetector;
+  private readonly models = new Map<Language, LanguageModel>();
+  private readonly search: EntrySearch;
+  readonly towns: TownFinder;
+  private readonly serviceTopics: Set<string>;
+
+  constructor(
+    private readonly kb: KnowledgeBase,
+    lexicons: Lexicons,
+  ) {
+    this.detector = new LanguageDetector(lexicons);
+    this.search = new EntrySearch(kb.services);
+    this.towns = new TownFinder(kb.district.municipalities);
+    this.serviceTopics = new Set(kb.taxonomy.topics.filter((t) => t.kind === 'service').map((t) => t.id));
+    for (const lang of LANGUAGES) this.models.set(lang, buildModel(lang, lexicons));
+  }
+
+  understand(input: UnderstandInput): Understood {
+    const guess = input.language
+      ? { language: input.language, transliterated: false }
+      : this.detector.detect(input.text, input.conversationLanguage);
+    const lang = guess.language;
+    const model = this.models.get(lang)!;
+    const tokens = tokenize(normalise(input.text));
+
+    const topicScores = new Map<string, number>();
+    const cueScores = new Map<string, number>();
+    const add = (target: Map<string, number>, scores: LabelScore[], factor: number) => {
+      for (const { label, score } of scores) target.set(label, (target.get(label) ?? 0) + score * factor);
+    };
+    add(topicScores, model.topics.match(model.topics.resolve(tokens)), 1);
+    add(cueScores, model.cues.match(model.cues.resolve(tokens)), 1);
+    if (model.translit) {
+      const scores = model.translit.match(model.translit.resolve(tokens));
+      add(topicScores, scores.filter((s) => !isCue(s.label)), 1);
+      add(cueScores, scores.filter((s) => isCue(s.label)), 1);
+    }
+    // German loanwords and crisis words are understood in every language; English crisis words too.
+    for (const other of ['de', 'en'] as const) {
+      if (other === lang) continue;
+      const m = this.models.get(other)!;
+      if (other === 'de') add(topicScores, m.topics.match(m.topics.resolve(tokens)).filter((s) => this.serviceTopics.has(s.label)), LOANWORD);
+      add(cueScores, m.cues.match(m.cues.resolve(tokens)).filter((s) => s.label.startsWith('crisis.')), 1);
+    }
+
+    const crisisKinds = CRISIS_KINDS.filter((k) => (cueScores.get(`crisis.${k}`) ?? 0) >= 0.5);
+    const crisis = crisisKinds.length > 0;
+    const person = (cueScores.get('person') ?? 0) >= 0.5 || (topicScores.get('human') ?? 0) >= 1;
+    const areas = new Set(
+      [...topicScores].filter(([id, s]) => this.serviceTopics.has(id) && s >= AREA).map(([id]) => id.split('.')[0]),
+    );
+    const complex = (cueScores.get('complex') ?? 0) >= 0.5 || (topicScores.get('case-management') ?? 0) >= 1 || areas.size >= 3;
+
+    // Entries: full text in the message's language, weighed with the topics they serve.
+    const hits = this.search.search(input.text, lang, 12);
+    const maxHit = hits[0]?.score ?? 1;
+    for (const hit of hits.slice(0, 5)) {
+      const entry = this.kb.services.find((e) => e.id === hit.id);
+      if (!entry) continue;
+      const main = entry.topics[0]!;
+      topicScores.set(main, (topicScores.get(main) ?? 0) + 0.25 * (hit.score / maxHit));
+    }
+
+    const bestService = Math.max(0, ...[...topicScores].filter(([id]) => this.serviceTopics.has(id)).map(([, s]) => s));
+    const outOfScope =
+      !crisis && !person && bestService < MIN_TOPIC && ((topicScores.get('out-of-scope') ?? 0) > 0 || (topicScores.get('smalltalk') ?? 0) < 0.5);
+
+    let ranked = [...topicScores]
+      .filter(([id, s]) => s > 0 && (!this.serviceTopics.has(id) || s >= MIN_TOPIC * 0.5))
+      .sort((a, b) => b[1] - a[1])
+      .map(([id, s]) => ({ id, score: round(s / (s + 1)) }));
+    if (outOfScope && !ranked.some((t) => t.id === 'out-of-scope')) ranked.push({ id: 'out-of-scope', score: 0.5 });
+    if (outOfScope) ranked = [ranked.find((t) => t.id === 'out-of-scope')!, ...ranked.filter((t) => t.id !== 'out-of-scope')];
+    if (person && !ranked.some((t) => t.id === 'human')) ranked.push({ id: 'human', score: 0.5 });
+    if (person && bestService < AREA) ranked = [ranked.find((t) => t.id === 'human')!, ...ranked.filter((t) => t.id !== 'human')];
+    if (crisis) ranked = [{ id: 'emergency', score: 1 }, ...ranked.filter((t) => t.id !== 'emergency')];
+
+    const municipality = input.municipality ?? this.towns.findIn(input.text);
+    const topTopics = new Map(ranked.filter((t) => this.serviceTopics.has(t.id)).slice(0, 3).map((t, i) => [t.id, t.score * (1 - 0.15 * i)]));
+    const hitScore = new Map(hits.map((h) => [h.id, h.score / maxHit]));
+    const entries = this.kb.services
+      .filter((e) => appliesTo(e, municipality))
+      .map((e) => {
+        const topic = Math.max(0, ...e.topics.map((t, i) => (topTopics.get(t) ?? 0) * (i === 0 ? 1 : 0.8)));
+        const local = municipality && e.area.scope === 'municipalities' ? 0.1 : 0;
+        const score = topic > 0 ? topic + 0.3 * (hitScore.get(e.id) ?? 0) + local : 0.3 * (hitScore.get(e.id) ?? 0);
+        return { id: e.id, score: round(score) };
+      })
+      .filter((e) => e.score >= 0.15)
+      .sort((a, b) => b.score - a.score)
+      .slice(0, 8);
+
+    return {
+      language: lang,
+      transliterated: guess.transliterated,
+      topics: ranked,
+      entries: outOfScope ? [] : entries,
+      escalation: crisis ? 'urgent' : person || complex ? 'offer' : 'none',
+      crisis,
+      crisisKinds,
+      person,
+      complex,
+      outOfScope,
+      ...(municipality ? { municipality } : {}),
+      ...this.languageRequest(tokens, model),
+    };
+  }
+
+  /** "auf Arabisch bitte", "English", "по-українськи": a language named with a switch word, or alone. */
+  private languageRequest(tokens: string[], model: LanguageModel): { languageRequest?: Language } {
+    const text = ` ${tokens.join(' ')} `;
+    const named = [...model.names, ...this.models.get('en')!.names].filter((n) => text.includes(` ${n.name} `));
+    if (named.length === 0) return {};
+    const switching = tokens.length <= 3 || tokens.some((t) => model.switchWords.has(t));
+    return switching ? { languageRequest: named[0]!.lang } : {};
+  }
+}
+
+function isCue(label: string): boolean {
+  return label.startsWith('crisis.') || label === 'person' || label === 'complex';
+}
+
+function round(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}
+
+function buildModel(lang: Language, lexicons: Lexicons): LanguageModel {
+  const lexicon = lexicons[lang];
+  const stop = new Set(lexicon.stopwords.map(normalise));
+  const topicSources: TermSource[] = Object.entries(lexicon.topics).flatMap(([topic, t]) => [
+    { label: topic, terms: t.keywords, weight: KEYWORD },
+    { label: topic, terms: t.phrases.flatMap((p) => tokenize(normalise(p)).filter((w) => !stop.has(w) && w.length > 2)), weight: PHRASE },
+  ]);
+  const cueSources: TermSource[] = [
+    ...CRISIS_KINDS.map((k) => ({ label: `crisis.${k}`, terms: lexicon.crisis[k], weight: 1 })),
+    { label: 'person', terms: lexicon.person, weight: 1 },
+    { label: 'complex', terms: lexicon.complex, weight: 1 },
+  ];
+  const translit = lexicon.translit
+    ? new TermMatcher(
+        lang,
+        Object.entries(lexicon.translit.topics).map(([key, terms]) => ({ label: key, terms, weight: KEYWORD })),
+      )
+    : undefined;
+  return {
+    topics: new TermMatcher(lang, topicSources, stop),
+    cues: new TermMatcher(lang, cueSources, stop),
+    ...(translit ? { translit } : {}),
+    names: (Object.entries(lexicon.languageNames) as Array<[Language, string[]]>).flatMap(([l, names]) =>
+      names.map((n) => ({ lang: l, name: tokenize(normalise(n)).join(' ') })),
+    ),
+    switchWords: new Set(lexicon.switchWords.map(normalise)),
+  };
+}
