@@ -84,8 +84,7 @@ export class LanguageDetector {
     // Arabizi / Finglish: Latin letters, but the words are Arabic or Persian.
     if (script === 'latin') {
       const translit = this.transliteration(tokens);
-      const best = Math.max(...scores.values());
-      if (translit && translit.hits >= Math.max(2, tokens.length * 0.3) && translit.hits * 0.9 >= best - 1) {
+      if (translit && translit.hits >= 2 && translit.hits >= tokens.length * 0.25 && cueStrength < 1.5) {
         return { language: translit.language, confident: true, transliterated: true };
       }
     }

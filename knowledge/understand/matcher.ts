@@ -143,7 +143,7 @@ export class TermMatcher {
   }
 
   /** Scores every label whose terms occur in the resolved stems; each distinct term counts once. */
-  match(resolved: readonly string[]): LabelScore[] {
+  match(resolved: readonly string[], explain?: string[]): LabelScore[] {
     const scores = new Map<string, number>();
     const counted = new Set<Term>();
     for (let i = 0; i < resolved.length; i++) {
@@ -153,6 +153,7 @@ export class TermMatcher {
         if (counted.has(term)) continue;
         if (!matchesAt(resolved, i, term.stems)) continue;
         counted.add(term);
+        explain?.push(`${term.label}:${term.stems.join(' ')}`);
         scores.set(term.label, (scores.get(term.label) ?? 0) + term.weight);
       }
     }

@@ -7,4 +7,12 @@ declare module '@nlpjs/lang-*' {
   export class StemmerTr { stemWord(word: string): string }
   export class StemmerPl { stemWord(word: string): string }
   export class StemmerRo { stemWord(word: string): string }
+  export const LangDe: unknown;
+  export const LangEn: unknown;
+  export const LangAr: unknown;
+  export const LangUk: unknown;
+  export const LangRu: unknown;
+  export const LangTr: unknown;
+  export const LangPl: unknown;
+  export const LangRo: unknown;
 }

@@ -50,7 +50,10 @@ const AREA = 0.9;
 
 interface LanguageModel {
   topics: TermMatcher;
+  /** Crisis, person and complex cues, matched as whole phrases (stop words kept: "want to die"). */
   cues: TermMatcher;
+  /** The crisis cues that are safe to match inside another language's message (phrases, long words). */
+  crossCrisis: TermMatcher;
   translit?: TermMatcher;
   names: Array<{ lang: Language; name: string }>;
   switchWords: Set<string>;
@@ -78,6 +81,19 @@ export class Understanding {
     for (const lang of LANGUAGES) this.models.set(lang, buildModel(lang, lexicons));
   }
 
+  /** Which lexicon terms a message matched, per matcher: for editors tuning the lexicons. */
+  explain(text: string, language: Language): string[] {
+    const tokens = tokenize(normalise(text));
+    const out: string[] = [];
+    for (const lang of new Set<Language>([language, 'de', 'en'])) {
+      const m = this.models.get(lang)!;
+      m.topics.match(m.topics.resolve(tokens), out);
+      m.cues.match(m.cues.resolve(tokens), out);
+      m.translit?.match(m.translit.resolve(tokens), out);
+    }
+    return [...new Set(out)];
+  }
+
   understand(input: UnderstandInput): Understood {
     const guess = input.language
       ? { language: input.language, transliterated: false }
@@ -103,7 +119,7 @@ export class Understanding {
       if (other === lang) continue;
       const m = this.models.get(other)!;
       if (other === 'de') add(topicScores, m.topics.match(m.topics.resolve(tokens)).filter((s) => this.serviceTopics.has(s.label)), LOANWORD);
-      add(cueScores, m.cues.match(m.cues.resolve(tokens)).filter((s) => s.label.startsWith('crisis.')), 1);
+      add(cueScores, m.crossCrisis.match(m.crossCrisis.resolve(tokens)), 1);
     }
 
     const crisisKinds = CRISIS_KINDS.filter((k) => (cueScores.get(`crisis.${k}`) ?? 0) >= 0.5);
@@ -128,10 +144,14 @@ export class Understanding {
     const outOfScope =
       !crisis && !person && bestService < MIN_TOPIC && ((topicScores.get('out-of-scope') ?? 0) > 0 || (topicScores.get('smalltalk') ?? 0) < 0.5);
 
-    let ranked = [...topicScores]
+    const scored = [...topicScores]
       .filter(([id, s]) => s > 0 && (!this.serviceTopics.has(id) || s >= MIN_TOPIC * 0.5))
       .sort((a, b) => b[1] - a[1])
       .map(([id, s]) => ({ id, score: round(s / (s + 1)) }));
+    // A recognised service need outranks greetings, out-of-scope words and other control topics in the same message.
+    const services = scored.filter((t) => this.serviceTopics.has(t.id));
+    const controls = scored.filter((t) => !this.serviceTopics.has(t.id));
+    let ranked = bestService >= MIN_TOPIC ? [...services, ...controls] : [...controls, ...services];
     if (outOfScope && !ranked.some((t) => t.id === 'out-of-scope')) ranked.push({ id: 'out-of-scope', score: 0.5 });
     if (outOfScope) ranked = [ranked.find((t) => t.id === 'out-of-scope')!, ...ranked.filter((t) => t.id !== 'out-of-scope')];
     if (person && !ranked.some((t) => t.id === 'human')) ranked.push({ id: 'human', score: 0.5 });
@@ -146,7 +166,9 @@ export class Understanding {
       .map((e) => {
         const topic = Math.max(0, ...e.topics.map((t, i) => (topTopics.get(t) ?? 0) * (i === 0 ? 1 : 0.8)));
         const local = municipality && e.area.scope === 'municipalities' ? 0.1 : 0;
-        const score = topic > 0 ? topic + 0.3 * (hitScore.get(e.id) ?? 0) + local : 0.3 * (hitScore.get(e.id) ?? 0);
+        // Without a recognised topic, only a strong full-text hit names an entry.
+        const hit = hitScore.get(e.id) ?? 0;
+        const score = topic > 0 ? topic + 0.3 * hit + local : topTopics.size === 0 && hit >= 0.8 ? 0.3 * hit : 0;
         return { id: e.id, score: round(score) };
       })
       .filter((e) => e.score >= 0.15)
@@ -194,11 +216,10 @@ function buildModel(lang: Language, lexicons: Lexicons): LanguageModel {
     { label: topic, terms: t.keywords, weight: KEYWORD },
     { label: topic, terms: t.phrases.flatMap((p) => tokenize(normalise(p)).filter((w) => !stop.has(w) && w.length > 2)), weight: PHRASE },
   ]);
-  const cueSources: TermSource[] = [
-    ...CRISIS_KINDS.map((k) => ({ label: `crisis.${k}`, terms: lexicon.crisis[k], weight: 1 })),
-    { label: 'person', terms: lexicon.person, weight: 1 },
-    { label: 'complex', terms: lexicon.complex, weight: 1 },
-  ];
+  const crisisSources: TermSource[] = CRISIS_KINDS.map((k) => ({ label: `crisis.${k}`, terms: lexicon.crisis[k], weight: 1 }));
+  const cueSources: TermSource[] = [...crisisSources, { label: 'person', terms: lexicon.person, weight: 1 }, { label: 'complex', terms: lexicon.complex, weight: 1 }];
+  // Outside its language a single short word is too ambiguous ("die" is an English verb and a German article).
+  const crossSources = crisisSources.map((s) => ({ ...s, terms: s.terms.filter((t) => { const words = tokenize(normalise(t)); return words.length >= 2 || (words[0]?.length ?? 0) >= 7; }) }));
   const translit = lexicon.translit
     ? new TermMatcher(
         lang,
@@ -207,7 +228,8 @@ function buildModel(lang: Language, lexicons: Lexicons): LanguageModel {
     : undefined;
   return {
     topics: new TermMatcher(lang, topicSources, stop),
-    cues: new TermMatcher(lang, cueSources, stop),
+    cues: new TermMatcher(lang, cueSources),
+    crossCrisis: new TermMatcher(lang, crossSources),
     ...(translit ? { translit } : {}),
     names: (Object.entries(lexicon.languageNames) as Array<[Language, string[]]>).flatMap(([l, names]) =>
       names.map((n) => ({ lang: l, name: tokenize(normalise(n)).join(' ') })),

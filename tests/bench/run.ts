@@ -1,0 +1,85 @@
+import type { AddressInfo } from 'node:net';
+import autocannon from 'autocannon';
+import { createApp, buildUnderstanding } from '../../bot/app.js';
+import { loadConfig } from '../../bot/config.js';
+import { PgliteStore } from '../../bot/store/pglite.js';
+import { migrate } from '../../bot/store/migrate.js';
+import { loadLexiconsOrThrow } from '../../knowledge/lexicon.js';
+import { loadDevset } from '../eval/devset.js';
+import { score } from '../eval/metrics.js';
+import { trainNlpJs } from './nlpjs-peer.js';
+
+/**
+ * `npm run bench`: speed and memory, printed as a table.
+ * 1. HTTP on loopback with autocannon (50 connections): /healthz as the reference, /api/understand.
+ * 2. In process, on the development set: Lotse next to NLP.js trained on the same phrases (accuracy and time per message).
+ */
+const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
+
+async function load(url: string, path: string, bodies?: string[]): Promise<autocannon.Result> {
+  let i = 0;
+  return autocannon({
+    url: `${url}${path}`,
+    connections: 50,
+    duration: DURATION,
+    ...(bodies
+      ? {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, body: bodies[i++ % bodies.length]! }) }],
+        }
+      : {}),
+  });
+}
+
+const cases = loadDevset();
+const store = await PgliteStore.open(undefined);
+await migrate(store);
+const app = await createApp(loadConfig({ RATE_LIMIT_PER_MINUTE: '100000000' }), { store });
+await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
+const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+const bodies = cases.map((c) => JSON.stringify({ text: c.text }));
+
+await load(url, '/healthz'); // warm-up
+const health = await load(url, '/healthz');
+const understand = await load(url, '/api/understand', bodies);
+const rss = process.memoryUsage().rss;
+await app.close();
+await store.close();
+
+const row = (name: string, r: autocannon.Result) =>
+  `${name.padEnd(20)} ${String(Math.round(r.requests.average)).padStart(9)} ${String(r.latency.p50).padStart(7)} ${String(r.latency.p99).padStart(7)} ${String(r.non2xx + r.errors).padStart(7)}`;
+console.log(`HTTP on loopback, 50 connections, ${DURATION} s each\n`);
+console.log(`${'endpoint'.padEnd(20)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'errors'.padStart(7)}`);
+console.log(row('GET /healthz', health));
+console.log(row('POST /api/understand', understand));
+console.log(`\n/api/understand throughput: ${((100 * understand.requests.average) / health.requests.average).toFixed(1)}% of /healthz (goal ≥ 10%), p99 ${understand.latency.p99} ms (goal ≤ 10 ms)`);
+console.log(`RSS with the sample knowledge base after load: ${(rss / 2 ** 20).toFixed(0)} MiB`);
+
+// Accuracy and speed against the peer, in process, on the same development set.
+const { kb, understanding } = buildUnderstanding();
+const lexicons = loadLexiconsOrThrow(new Set(kb.taxonomy.topics.map((t) => t.id)));
+const peer = await trainNlpJs(lexicons);
+const peerAnswers = new Map<string, Awaited<ReturnType<typeof peer.process>>>();
+let t0 = performance.now();
+for (const c of cases) peerAnswers.set(`${c.language}\u0000${c.text}`, await peer.process(c.language, c.text));
+const peerMs = (performance.now() - t0) / cases.length;
+t0 = performance.now();
+const ours = new Map(cases.map((c) => [`${c.language}\u0000${c.text}`, understanding.understand({ text: c.text, language: c.language })]));
+const oursMs = (performance.now() - t0) / cases.length;
+
+const lotse = score(cases, (c) => ours.get(`${c.language}\u0000${c.text}`)!);
+const nlpjs = score(cases, (c) => {
+  const a = peerAnswers.get(`${c.language}\u0000${c.text}`)!;
+  return { language: c.language, topics: a.ranked.map((id) => ({ id })), crisis: a.crisis, escalation: a.crisis ? 'urgent' : a.intent === 'human' ? 'offer' : 'none' };
+});
+console.log(`\nDevelopment set, language given, in process (${cases.length} messages)\n`);
+console.log(`lang   Lotse top-1  NLP.js top-1   Lotse crisis-R  NLP.js crisis-R`);
+for (const [i, r] of lotse.entries()) {
+  const p = nlpjs[i]!;
+  const f = (n: number) => `${(n * 100).toFixed(1)}%`.padStart(7);
+  console.log(`${r.language.padEnd(5)} ${f(r.top1)}      ${f(p.top1)}        ${f(r.crisisRecall)}         ${f(p.crisisRecall)}`);
+}
+const avg = (rows: typeof lotse, k: 'top1' | 'crisisRecall') => rows.reduce((n, r) => n + r[k] * r.cases, 0) / cases.length;
+console.log(`all   ${(avg(lotse, 'top1') * 100).toFixed(1)}%       ${(avg(nlpjs, 'top1') * 100).toFixed(1)}%         ${(avg(lotse, 'crisisRecall') * 100).toFixed(1)}%          ${(avg(nlpjs, 'crisisRecall') * 100).toFixed(1)}%`);
+console.log(`\ntime per message: Lotse ${oursMs.toFixed(3)} ms, NLP.js ${peerMs.toFixed(3)} ms`);

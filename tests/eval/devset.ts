@@ -1,0 +1,29 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { LANGUAGES, languageSchema, type Language } from '../../knowledge/schema.js';
+
+export const DEVSET_DIR = fileURLToPath(new URL('../devset/', import.meta.url));
+
+export const devCaseSchema = z.object({
+  text: z.string().min(1),
+  /** The expected best topic; for a complex message, any of several. */
+  topic: z.union([z.string(), z.array(z.string()).min(1)]).transform((t) => (Array.isArray(t) ? t : [t])),
+  escalation: z.enum(['none', 'offer', 'urgent']),
+  crisis: z.boolean(),
+});
+export type DevCase = z.infer<typeof devCaseSchema> & { language: Language };
+
+const devFileSchema = z.object({ language: languageSchema, cases: z.array(devCaseSchema).min(1) });
+
+/** The development set: `tests/devset/<lang>.yaml`, written the way users write. */
+export function loadDevset(dir: string = DEVSET_DIR): DevCase[] {
+  return LANGUAGES.flatMap((lang) => {
+    const file = join(dir, `${lang}.yaml`);
+    if (!existsSync(file)) return [];
+    const data = devFileSchema.parse(parse(readFileSync(file, 'utf8')));
+    return data.cases.map((c) => ({ ...c, language: lang }));
+  });
+}

@@ -1,0 +1,51 @@
+import { buildUnderstanding } from '../../bot/app.js';
+import { loadDevset } from './devset.js';
+import { formatTable, score } from './metrics.js';
+import { langidSentences, langidWordPairs, omosqa } from './external.js';
+
+/**
+ * `npm run eval`: understanding quality on the development set, per language, with the misses.
+ * `npm run eval -- --external`: also language ID (lingua-py sentences and word pairs) and
+ * OMoS-QA topic routing from ../shared/benchmarks (evaluation only, never tuned on).
+ */
+const { understanding } = buildUnderstanding();
+const external = process.argv.includes('--external');
+
+const cases = loadDevset();
+const rows = score(cases, (c) => understanding.understand({ text: c.text }));
+console.log('Development set (tests/devset)\n');
+console.log(formatTable(rows));
+const misses = rows.flatMap((r) => r.misses);
+console.log(`\nMisses (${misses.length}):`);
+for (const m of misses) console.log(`  ${m}`);
+
+if (external) {
+  console.log('\nExternal benchmarks (../shared/benchmarks, evaluation only)\n');
+  for (const [name, items] of [
+    ['language ID, sentences', langidSentences()],
+    ['language ID, word pairs', langidWordPairs()],
+  ] as const) {
+    const per = new Map<string, { ok: number; n: number }>();
+    for (const item of items) {
+      const got = understanding.understand({ text: item.text }).language;
+      const p = per.get(item.lang) ?? { ok: 0, n: 0 };
+      p.n++;
+      if (got === item.lang) p.ok++;
+      per.set(item.lang, p);
+    }
+    const total = [...per.values()].reduce((a, p) => ({ ok: a.ok + p.ok, n: a.n + p.n }), { ok: 0, n: 0 });
+    console.log(`${name}: ${((100 * total.ok) / Math.max(1, total.n)).toFixed(1)}% of ${total.n}  (${[...per].map(([l, p]) => `${l} ${((100 * p.ok) / p.n).toFixed(1)}%`).join(', ')})`);
+  }
+  const topics = omosqa();
+  const per = new Map<string, { ok1: number; ok3: number; n: number }>();
+  for (const item of topics) {
+    const u = understanding.understand({ text: item.text, language: item.lang as never });
+    const ids = u.topics.map((t) => t.id);
+    const p = per.get(item.lang) ?? { ok1: 0, ok3: 0, n: 0 };
+    p.n++;
+    if (ids[0] === item.topic) p.ok1++;
+    if (ids.slice(0, 3).includes(item.topic)) p.ok3++;
+    per.set(item.lang, p);
+  }
+  console.log(`OMoS-QA topic routing: ${[...per].map(([l, p]) => `${l} top-1 ${((100 * p.ok1) / p.n).toFixed(1)}% top-3 ${((100 * p.ok3) / p.n).toFixed(1)}% (n=${p.n})`).join('; ')}`);
+}
