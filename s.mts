@@ -1,10 +1,8 @@
-import { Understanding } from './knowledge/understand/understand.ts';
-import { loadKnowledgeOrThrow } from './knowledge/load.ts';
-import { loadLexiconsOrThrow } from './knowledge/lexicon.ts';
+import { buildUnderstanding } from './bot/app.ts';
 import { loadDevset } from './tests/eval/devset.ts';
 import { score, formatTable } from './tests/eval/metrics.ts';
-const kb = loadKnowledgeOrThrow('/tmp/kbt');
-const u = new Understanding(kb, loadLexiconsOrThrow(new Set(kb.taxonomy.topics.map((t) => t.id)), '/tmp/kbt'));
+const { understanding: u } = buildUnderstanding();
 const rows = score(loadDevset(), (c) => u.understand({ text: c.text }));
 console.log(formatTable(rows));
-if (process.argv[2]) for (const r of rows) for (const m of r.misses) if (m.includes(process.argv[2])) console.log(m, '\n   ', u.explain(m.slice(5, m.indexOf('  →')), r.language).join(' ; '));
+const f = process.argv[2];
+if (f) for (const r of rows) for (const m of r.misses) if (m.includes(f)) console.log(m, '\n   ', u.explain(m.slice(5, m.indexOf('  →')), r.language).slice(0, 25).join(' ; '));

@@ -123,7 +123,7 @@ function onMessage(deps: EngineDeps, state: ConversationState, message: string):
       if (result) return { ...result, replies: [...replies, ...result.replies], understood };
       return { state: next, replies: [...replies, text('welcome.howCanIHelp')], events: [], understood };
     }
-    if (understood.topics.some((t) => t.id !== 'out-of-scope' && t.id !== 'smalltalk')) {
+    if (hasServiceNeed(deps, understood)) {
       // The person asked something else instead of naming the town.
       next = { ...next, pending: undefined };
     } else {
@@ -147,7 +147,7 @@ function onMessage(deps: EngineDeps, state: ConversationState, message: string):
       const again = deps.understanding.understand({ text: state.pending.text, language: next.language, ...(next.municipality ? { municipality: next.municipality } : {}) });
       return { ...answerUnderstood(deps, next, again, state.pending.text), understood };
     }
-    if (!understood.topics.some((t) => t.id !== 'out-of-scope' && t.id !== 'smalltalk')) {
+    if (!hasServiceNeed(deps, understood)) {
       const attempts = state.pending.attempts + 1;
       if (attempts < 2) return { state: { ...next, pending: { ...state.pending, attempts } }, replies: [text('age.invalid')], events: [], understood };
     }
@@ -161,7 +161,8 @@ function onMessage(deps: EngineDeps, state: ConversationState, message: string):
 /** Decides the answer for an understood message (no pending question in the way). */
 function answerUnderstood(deps: EngineDeps, state: ConversationState, understood: Understood, original: string): TurnResult {
   const top = understood.topics[0]?.id;
-  const service = understood.topics.find((t) => deps.kb.taxonomy.topics.some((x) => x.id === t.id && x.kind === 'service'));
+  // Understanding ranks a recognised service need first; a weaker one is no answer.
+  const service = understood.outOfScope ? undefined : understood.topics.slice(0, 1).find((t) => deps.kb.taxonomy.topics.some((x) => x.id === t.id && x.kind === 'service'));
 
   if (understood.person && !service) {
     return { state: { ...state, misses: 0 }, replies: personReplies(deps, state), events: [] };
@@ -169,7 +170,7 @@ function answerUnderstood(deps: EngineDeps, state: ConversationState, understood
   if (top === 'privacy') return { state, replies: [text('privacy.info')], events: [] };
   if (!service) {
     if (top === 'smalltalk') return { state: { ...state, misses: 0 }, replies: [text('smalltalk.reply'), topicExamples()], events: [] };
-    if (understood.outOfScope && top === 'out-of-scope') {
+    if (understood.outOfScope && understood.recognised && top === 'out-of-scope') {
       return { state, replies: [text('outOfScope.reply'), topicExamples()], events: [] };
     }
     const misses = state.misses + 1;
@@ -193,6 +194,12 @@ function answerUnderstood(deps: EngineDeps, state: ConversationState, understood
     return { ...result, replies: [text('escalation.complex'), ...result.replies.filter((r) => r.type !== 'actions'), actions(action('actions.person', ACTIONS.person), action('feedback.yes', ACTIONS.feedbackYes), action('feedback.no', ACTIONS.feedbackNo))] };
   }
   return result;
+}
+
+/** Whether a message states a new service need (ranked first by understanding). */
+function hasServiceNeed(deps: EngineDeps, understood: Understood): boolean {
+  const top = understood.topics[0]?.id;
+  return !understood.outOfScope && deps.kb.taxonomy.topics.some((t) => t.id === top && t.kind === 'service');
 }
 
 /** A few service topics as buttons, for people who do not know what to ask. */

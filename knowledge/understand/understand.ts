@@ -6,7 +6,7 @@ import { appliesTo } from '../coverage.js';
 import { LanguageDetector } from './language.js';
 import { TermMatcher, type LabelScore, type TermSource } from './matcher.js';
 import { TownFinder } from './towns.js';
-import { normalise, tokenize } from './text.js';
+import { normalise, stem, tokenize } from './text.js';
 
 export type Escalation = 'none' | 'offer' | 'urgent';
 export type CrisisKind = Exclude<CrisisResource['kinds'][number], 'other'>;
@@ -33,6 +33,8 @@ export interface Understood {
   person: boolean;
   complex: boolean;
   outOfScope: boolean;
+  /** False when no word of the message is known at all (gibberish, an unsupported language). */
+  recognised: boolean;
   /** A town named in the message. */
   municipality?: string;
   /** A language the user asks to switch to. */
@@ -52,6 +54,8 @@ interface LanguageModel {
   topics: TermMatcher;
   /** Crisis, person and complex cues, matched as whole phrases (stop words kept: "want to die"). */
   cues: TermMatcher;
+  /** The same cues by their content words only ("ما عم يتنفس" also catches "لا يتنفس"), where those words are distinctive. */
+  cueContent: TermMatcher;
   /** The crisis cues that are safe to match inside another language's message (phrases, long words). */
   crossCrisis: TermMatcher;
   translit?: TermMatcher;
@@ -69,6 +73,7 @@ export class Understanding {
   private readonly search: EntrySearch;
   readonly towns: TownFinder;
   private readonly serviceTopics: Set<string>;
+  private readonly entryTopics: Map<string, string[]>;
 
   constructor(
     private readonly kb: KnowledgeBase,
@@ -78,6 +83,7 @@ export class Understanding {
     this.search = new EntrySearch(kb.services);
     this.towns = new TownFinder(kb.district.municipalities);
     this.serviceTopics = new Set(kb.taxonomy.topics.filter((t) => t.kind === 'service').map((t) => t.id));
+    this.entryTopics = new Map(kb.services.map((e) => [e.id, e.topics]));
     for (const lang of LANGUAGES) this.models.set(lang, buildModel(lang, lexicons));
   }
 
@@ -109,17 +115,23 @@ export class Understanding {
     };
     add(topicScores, model.topics.match(model.topics.resolve(tokens)), 1);
     add(cueScores, model.cues.match(model.cues.resolve(tokens)), 1);
+    for (const { label, score } of model.cueContent.match(model.cueContent.resolve(tokens))) {
+      cueScores.set(label, Math.max(cueScores.get(label) ?? 0, score));
+    }
     if (model.translit) {
       const scores = model.translit.match(model.translit.resolve(tokens));
       add(topicScores, scores.filter((s) => !isCue(s.label)), 1);
       add(cueScores, scores.filter((s) => isCue(s.label)), 1);
     }
-    // German loanwords and crisis words are understood in every language; English crisis words too.
-    for (const other of ['de', 'en'] as const) {
+    // German loanwords are understood in every language.
+    if (lang !== 'de') {
+      const de = this.models.get('de')!;
+      add(topicScores, de.topics.match(de.topics.resolve(tokens)).filter((s) => this.serviceTopics.has(s.label)), LOANWORD);
+    }
+    // Crisis phrases of every language, so a crisis is caught even when the language was misread.
+    for (const [other, m] of this.models) {
       if (other === lang) continue;
-      const m = this.models.get(other)!;
-      if (other === 'de') add(topicScores, m.topics.match(m.topics.resolve(tokens)).filter((s) => this.serviceTopics.has(s.label)), LOANWORD);
-      add(cueScores, m.crossCrisis.match(m.crossCrisis.resolve(tokens)), 1);
+      for (const { label, score } of m.crossCrisis.match(m.crossCrisis.resolve(tokens))) cueScores.set(label, Math.max(cueScores.get(label) ?? 0, score));
     }
 
     const crisisKinds = CRISIS_KINDS.filter((k) => (cueScores.get(`crisis.${k}`) ?? 0) >= 0.5);
@@ -130,19 +142,21 @@ export class Understanding {
     );
     const complex = (cueScores.get('complex') ?? 0) >= 0.5 || (topicScores.get('case-management') ?? 0) >= 1 || areas.size >= 3;
 
-    // Entries: full text in the message's language, weighed with the topics they serve.
+    // Entries: full text in the message's language. It re-ranks topics the lexicon found, never adds one.
     const hits = this.search.search(input.text, lang, 12);
     const maxHit = hits[0]?.score ?? 1;
+    const boosted = new Set<string>();
     for (const hit of hits.slice(0, 5)) {
-      const entry = this.kb.services.find((e) => e.id === hit.id);
-      if (!entry) continue;
-      const main = entry.topics[0]!;
-      topicScores.set(main, (topicScores.get(main) ?? 0) + 0.25 * (hit.score / maxHit));
+      const main = this.entryTopics.get(hit.id)?.[0];
+      if (!main || boosted.has(main) || !topicScores.has(main)) continue;
+      boosted.add(main);
+      topicScores.set(main, topicScores.get(main)! + 0.25 * (hit.score / maxHit));
     }
+    const recognised = topicScores.size > 0 || cueScores.size > 0;
 
     const bestService = Math.max(0, ...[...topicScores].filter(([id]) => this.serviceTopics.has(id)).map(([, s]) => s));
     const outOfScope =
-      !crisis && !person && bestService < MIN_TOPIC && ((topicScores.get('out-of-scope') ?? 0) > 0 || (topicScores.get('smalltalk') ?? 0) < 0.5);
+      !crisis && !person && bestService < MIN_TOPIC && ((topicScores.get('out-of-scope') ?? 0) > 0 || (topicScores.get('smalltalk') ?? 0) < 0.5 && (topicScores.get('privacy') ?? 0) < 0.5);
 
     const scored = [...topicScores]
       .filter(([id, s]) => s > 0 && (!this.serviceTopics.has(id) || s >= MIN_TOPIC * 0.5))
@@ -186,6 +200,7 @@ export class Understanding {
       person,
       complex,
       outOfScope,
+      recognised,
       ...(municipality ? { municipality } : {}),
       ...this.languageRequest(tokens, model),
     };
@@ -212,22 +227,39 @@ function round(n: number): number {
 function buildModel(lang: Language, lexicons: Lexicons): LanguageModel {
   const lexicon = lexicons[lang];
   const stop = new Set(lexicon.stopwords.map(normalise));
+  // Words of example phrases count only when they say something about few topics.
+  const phraseWords = (t: { phrases: string[] }) => new Set(t.phrases.flatMap((p) => tokenize(normalise(p)).filter((w) => !stop.has(w) && w.length > 2)));
+  const spread = new Map<string, number>();
+  for (const t of Object.values(lexicon.topics)) for (const w of phraseWords(t)) spread.set(stem(w, lang), (spread.get(stem(w, lang)) ?? 0) + 1);
   const topicSources: TermSource[] = Object.entries(lexicon.topics).flatMap(([topic, t]) => [
     { label: topic, terms: t.keywords, weight: KEYWORD },
-    { label: topic, terms: t.phrases.flatMap((p) => tokenize(normalise(p)).filter((w) => !stop.has(w) && w.length > 2)), weight: PHRASE },
+    { label: topic, terms: [...phraseWords(t)].filter((w) => (spread.get(stem(w, lang)) ?? 0) <= 3), weight: PHRASE },
   ]);
-  const crisisSources: TermSource[] = CRISIS_KINDS.map((k) => ({ label: `crisis.${k}`, terms: lexicon.crisis[k], weight: 1 }));
+  // A number alone (112, 110) is a question about the number, not a crisis.
+  const crisisSources: TermSource[] = CRISIS_KINDS.map((k) => ({ label: `crisis.${k}`, terms: lexicon.crisis[k].filter((t) => !/^[\d\s]+$/.test(t)), weight: 1 }));
   const cueSources: TermSource[] = [...crisisSources, { label: 'person', terms: lexicon.person, weight: 1 }, { label: 'complex', terms: lexicon.complex, weight: 1 }];
   // Outside its language a single short word is too ambiguous ("die" is an English verb and a German article).
-  const crossSources = crisisSources.map((s) => ({ ...s, terms: s.terms.filter((t) => { const words = tokenize(normalise(t)); return words.length >= 2 || (words[0]?.length ?? 0) >= 7; }) }));
+  const crossSources = crisisSources.map((s) => ({ ...s, terms: s.terms.filter((t) => { const words = tokenize(normalise(t)); return words.length >= 2 || ((words[0]?.length ?? 0) >= 7 && !/^\d+$/.test(words[0]!)); }) }));
   const translit = lexicon.translit
     ? new TermMatcher(
         lang,
         Object.entries(lexicon.translit.topics).map(([key, terms]) => ({ label: key, terms, weight: KEYWORD })),
       )
     : undefined;
+  const topics = new TermMatcher(lang, topicSources, stop);
+  // Content words of cue phrases, kept where they are distinctive: long enough and not topic vocabulary.
+  const contentSources = cueSources.map((source) => ({
+    ...source,
+    terms: source.terms.filter((term) => {
+      const content = tokenize(normalise(term)).filter((w) => !stop.has(w));
+      if (content.length >= 2) return true;
+      const word = content[0];
+      return word !== undefined && word.length >= 5 && !/^\d+$/.test(word) && !topics.knows(stem(word, lang));
+    }),
+  }));
   return {
-    topics: new TermMatcher(lang, topicSources, stop),
+    topics,
+    cueContent: new TermMatcher(lang, contentSources, stop),
     cues: new TermMatcher(lang, cueSources),
     crossCrisis: new TermMatcher(lang, crossSources),
     ...(translit ? { translit } : {}),
