@@ -1,4 +1,4 @@
-import { detectAll } from 'tinyld';
+import { detectAll } from 'tinyld/heavy';
 import type { Language } from '../schema.js';
 import type { Lexicons } from '../lexicon.js';
 import { normalise, tokenize } from './text.js';
@@ -17,12 +17,21 @@ const LETTER_CUES: Array<[RegExp, Language, number]> = [
   [/[іїєґ]/giu, 'uk', 3],
   [/[ыэё]/giu, 'ru', 3],
   [/[پچژگ]/gu, 'fa', 2],
+  // Keyboards differ: Persian ones type ی and ک, Arabic ones ي and ك.
+  [/[\u06CC\u06A9]/gu, 'fa', 1],
+  [/[\u064A\u0643]/gu, 'ar', 1],
   [/[ىة]/gu, 'ar', 1.5],
+  // The Arabic article at the start of a word; the Persian verb prefix and plural suffix.
+  [/(^|\s)ال/gu, 'ar', 0.7],
+  [/(^|\s)ن?می|ها(\s|$)/gu, 'fa', 0.7],
+  [/\p{L}['’]\p{L}/gu, 'uk', 0.5],
   [/[ğı]/gu, 'tr', 2],
   [/[şç]/gu, 'tr', 0.7],
   [/[ąęłńśźż]/giu, 'pl', 2],
   [/[ăâîșțţ]/giu, 'ro', 1.5],
-  [/[äöüß]/giu, 'de', 0.8],
+  [/[äß]/giu, 'de', 1.5],
+  [/[öü]/giu, 'de', 0.4],
+  [/[öü]/giu, 'tr', 0.4],
 ];
 
 export interface LanguageGuess {
@@ -50,7 +59,8 @@ export class LanguageDetector {
     }
   }
 
-  detect(text: string, conversationLanguage?: Language): LanguageGuess {
+  detect(raw: string, conversationLanguage?: Language): LanguageGuess {
+    const text = repairMojibake(raw);
     const script = dominantScript(text);
     const candidates = CANDIDATES[script];
     const fallback = conversationLanguage ?? 'de';
@@ -130,4 +140,13 @@ export function dominantScript(text: string): Script {
   if (arabic === max) return 'arabic';
   if (cyrillic === max) return 'cyrillic';
   return 'latin';
+}
+
+/**
+ * Removes the traces of a broken encoding that copy-pasted text often carries: the replacement
+ * character and its UTF-8 bytes read as Windows-1250 or -1252 ("ďż˝", "ï¿½"). Their letters would
+ * otherwise vote for Polish or Czech.
+ */
+export function repairMojibake(text: string): string {
+  return text.replace(/ďż˝|ï¿½|\uFFFD/g, '');
 }
