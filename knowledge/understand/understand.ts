@@ -1,6 +1,7 @@
 import type { KnowledgeBase } from '../load.js';
 import type { Lexicons } from '../lexicon.js';
 import { LANGUAGES, type Language, type CrisisResource } from '../schema.js';
+import MiniSearch from 'minisearch';
 import { EntrySearch } from '../search.js';
 import { appliesTo } from '../coverage.js';
 import { LanguageDetector } from './language.js';
@@ -45,6 +46,8 @@ export interface Understood {
 const KEYWORD = 1;
 const PHRASE = 0.35;
 const LOANWORD = 0.8;
+/** Weight of the full-text topic profile next to the lexicon terms. */
+const PROFILE = 0.5;
 /** Below this raw score no service topic is claimed. */
 const MIN_TOPIC = 0.6;
 /** A life area counts towards a "complex situation" from this raw score on. */
@@ -74,6 +77,7 @@ export class Understanding {
   readonly towns: TownFinder;
   private readonly serviceTopics: Set<string>;
   private readonly entryTopics: Map<string, string[]>;
+  private readonly topicSearch: Map<Language, MiniSearch<{ id: string; text: string }>> = new Map();
 
   constructor(
     private readonly kb: KnowledgeBase,
@@ -84,7 +88,10 @@ export class Understanding {
     this.towns = new TownFinder(kb.district.municipalities);
     this.serviceTopics = new Set(kb.taxonomy.topics.filter((t) => t.kind === 'service').map((t) => t.id));
     this.entryTopics = new Map(kb.services.map((e) => [e.id, e.topics]));
-    for (const lang of LANGUAGES) this.models.set(lang, buildModel(lang, lexicons));
+    for (const lang of LANGUAGES) {
+      this.models.set(lang, buildModel(lang, lexicons));
+      this.topicSearch.set(lang, buildTopicSearch(lang, kb, lexicons));
+    }
   }
 
   /** Which lexicon terms a message matched, per matcher: for editors tuning the lexicons. */
@@ -154,17 +161,32 @@ export class Understanding {
     }
     const recognised = topicScores.size > 0 || cueScores.size > 0;
 
-    const bestService = Math.max(0, ...[...topicScores].filter(([id]) => this.serviceTopics.has(id)).map(([, s]) => s));
-    const outOfScope =
-      !crisis && !person && bestService < MIN_TOPIC && ((topicScores.get('out-of-scope') ?? 0) > 0 || (topicScores.get('smalltalk') ?? 0) < 0.5 && (topicScores.get('privacy') ?? 0) < 0.5);
+    // The wider vocabulary of each topic (its lexicon and its entries' texts) as a full-text profile:
+    // catches wording the keyword lists do not have.
+    const profile = this.topicSearch.get(lang)!.search(input.text).slice(0, 3);
+    const maxProfile = profile[0]?.score ?? 1;
+    for (const [i, hit] of profile.entries()) {
+      const id = String(hit.id);
+      topicScores.set(id, (topicScores.get(id) ?? 0) + PROFILE * (hit.score / maxProfile) * (i === 0 ? 1 : 0.6));
+    }
+
+    const concrete = (id: string) => this.serviceTopics.has(id);
+    let bestService = Math.max(0, ...[...topicScores].filter(([id]) => concrete(id)).map(([, s]) => s));
+    const oos = topicScores.get('out-of-scope') ?? 0;
+    const smalltalk = topicScores.get('smalltalk') ?? 0;
+    // Weather, football, thanks: when those words weigh at least as much as any service word, they decide.
+    if (oos > 0 && oos >= bestService) bestService = 0;
+    const chatOnly = !crisis && !person && smalltalk >= 0.5 && smalltalk >= bestService;
+    if (chatOnly) bestService = 0;
+    const outOfScope = !crisis && !person && !chatOnly && bestService < MIN_TOPIC && (oos > 0 || (topicScores.get('privacy') ?? 0) < 0.5);
 
     const scored = [...topicScores]
       .filter(([id, s]) => s > 0 && (!this.serviceTopics.has(id) || s >= MIN_TOPIC * 0.5))
       .sort((a, b) => b[1] - a[1])
       .map(([id, s]) => ({ id, score: round(s / (s + 1)) }));
     // A recognised service need outranks greetings, out-of-scope words and other control topics in the same message.
-    const services = scored.filter((t) => this.serviceTopics.has(t.id));
-    const controls = scored.filter((t) => !this.serviceTopics.has(t.id));
+    const services = scored.filter((t) => concrete(t.id));
+    const controls = scored.filter((t) => !concrete(t.id));
     let ranked = bestService >= MIN_TOPIC ? [...services, ...controls] : [...controls, ...services];
     if (outOfScope && !ranked.some((t) => t.id === 'out-of-scope')) ranked.push({ id: 'out-of-scope', score: 0.5 });
     if (outOfScope) ranked = [ranked.find((t) => t.id === 'out-of-scope')!, ...ranked.filter((t) => t.id !== 'out-of-scope')];
@@ -268,4 +290,31 @@ function buildModel(lang: Language, lexicons: Lexicons): LanguageModel {
     ),
     switchWords: new Set(lexicon.switchWords.map(normalise)),
   };
+}
+
+/** One document per service topic: its keywords and phrases and the texts of its entries, in one language. */
+function buildTopicSearch(lang: Language, kb: KnowledgeBase, lexicons: Lexicons): MiniSearch<{ id: string; text: string }> {
+  const stop = new Set(lexicons[lang].stopwords.map(normalise));
+  const index = new MiniSearch<{ id: string; text: string }>({
+    fields: ['text'],
+    processTerm: (term) => {
+      const n = normalise(term);
+      return n.length < 3 || stop.has(n) ? null : stem(n, lang);
+    },
+    searchOptions: { fuzzy: 0.15, prefix: (term) => term.length >= 5 },
+  });
+  const docs = kb.taxonomy.topics
+    .filter((t) => t.kind === 'service')
+    .map((topic) => {
+      const lexicon = lexicons[lang].topics[topic.id];
+      const entries = kb.services.filter((e) => e.topics[0] === topic.id).map((e) => e.texts[lang] ?? e.texts.de!);
+      const text = [
+        ...(lexicon?.keywords ?? []),
+        ...(lexicon?.phrases ?? []),
+        ...entries.flatMap((t) => [t.title, t.summary, ...t.steps]),
+      ].join(' ');
+      return { id: topic.id, text };
+    });
+  index.addAll(docs);
+  return index;
 }
