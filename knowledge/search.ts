@@ -27,7 +27,7 @@ export class EntrySearch {
           const n = normalise(term);
           return n.length < 2 ? null : stem(n, lang);
         },
-        searchOptions: { boost: { title: 3, german: 2, provider: 1.5 }, fuzzy: 0.2, prefix: (term) => term.length >= 4, combineWith: 'OR' },
+        searchOptions: { boost: { title: 3, german: 2, provider: 1.5 }, combineWith: 'OR' },
       });
       index.addAll(
         entries.map((e) => {
@@ -45,11 +45,15 @@ export class EntrySearch {
     }
   }
 
-  /** Entry ids with MiniSearch scores, best first. */
-  search(text: string, lang: Language, limit = 10): Array<{ id: string; score: number }> {
+  /**
+   * Entry ids with MiniSearch scores, best first.
+   * @param query normalised, stemmed terms joined by spaces (as the understanding core builds them);
+   * with `raw` set, plain text that is normalised and stemmed here, with typo tolerance (for the finder).
+   */
+  search(query: string, lang: Language, limit = 10, raw = false): Array<{ id: string; score: number }> {
     const index = this.indexes.get(lang)!;
     return index
-      .search(text)
+      .search(query, raw ? { fuzzy: 0.2, prefix: (term: string) => term.length >= 4 } : { processTerm: (term: string) => term })
       .slice(0, limit)
       .map((r) => ({ id: String(r.id), score: r.score }));
   }

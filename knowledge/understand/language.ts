@@ -85,7 +85,10 @@ export class LanguageDetector {
       scores.set(lang, scores.get(lang)! + 0.6 * hits);
     }
     const letters = text.replace(/[^\p{L}]/gu, '').length;
-    if (letters >= 4) {
+    // tinyld is the costly step: skip it when letters and stop words already decide clearly.
+    const [first, next] = [...scores.values()].sort((a, b) => b - a);
+    const decided = (first ?? 0) - (next ?? 0) >= 3;
+    if (letters >= 4 && !decided) {
       for (const { lang, accuracy } of detectAll(text, { only: candidates })) {
         if (scores.has(lang as Language)) scores.set(lang as Language, scores.get(lang as Language)! + 2 * accuracy);
       }
@@ -130,10 +133,11 @@ export function dominantScript(text: string): Script {
   let arabic = 0;
   let cyrillic = 0;
   let latin = 0;
-  for (const ch of text) {
-    if (/\p{Script=Arabic}/u.test(ch)) arabic++;
-    else if (/\p{Script=Cyrillic}/u.test(ch)) cyrillic++;
-    else if (/\p{Script=Latin}/u.test(ch)) latin++;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0xc0 && c <= 0x24f && c !== 0xd7 && c !== 0xf7)) latin++;
+    else if (c >= 0x400 && c <= 0x52f) cyrillic++;
+    else if ((c >= 0x600 && c <= 0x6ff) || (c >= 0x750 && c <= 0x77f) || (c >= 0xfb50 && c <= 0xfeff)) arabic++;
   }
   const max = Math.max(arabic, cyrillic, latin);
   if (max === 0) return 'other';

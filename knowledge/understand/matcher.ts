@@ -87,13 +87,17 @@ export class TermMatcher {
   }
 
   /** The message's stems, each mapped onto the vocabulary where a typo or a compound hides it. */
-  resolve(tokens: readonly string[]): string[] {
+  resolve(tokens: readonly string[], tolerant = true): string[] {
     const out: string[] = [];
     for (const token of tokens) {
       if (this.stopwords.has(token)) continue;
       const s = stem(token, this.language);
       if (this.vocabulary.has(s) || this.vocabulary.has(token)) {
         out.push(this.vocabulary.has(s) ? s : token);
+        continue;
+      }
+      if (!tolerant) {
+        out.push(s);
         continue;
       }
       const fuzzy = this.fuzzy(s) ?? (s !== token ? this.fuzzy(token) : undefined);

@@ -34,26 +34,23 @@ const ARABIC_DIACRITICS = /[\u064B-\u065F\u0670\u0640]/g;
  * (phones often drop them: "szkola", "scoala", "okul kaydi").
  */
 export function normalise(text: string): string {
-  return text
-    .normalize('NFKC')
-    .replace(/İ/g, 'i')
-    .replace(/I/g, 'i')
-    .toLowerCase()
-    .replace(ARABIC_DIACRITICS, '')
-    .replace(/[أإآٱ]/g, 'ا')
-    .replace(/ى/g, 'ي')
-    .replace(/ة/g, 'ه')
-    .replace(/ي/g, 'ی')
-    .replace(/ك/g, 'ک')
-    .replace(/ؤ/g, 'و')
-    .replace(/ئ/g, 'ی')
-    .replace(/\u200c/g, ' ')
-    .replace(/ß/g, 'ss')
-    .replace(/ı/g, 'i')
-    .normalize('NFD')
-    .replace(/(\p{Script=Latin})\p{M}+/gu, '$1')
-    .replace(/ł/g, 'l')
-    .normalize('NFC');
+  // Fast path: plain ASCII needs only lower case (most Latin-script messages typed on phones).
+  if (/^[\x00-\x7f]*$/.test(text)) return text.toLowerCase();
+  let out = text.normalize('NFKC').replace(/İ/g, 'i').replace(/I/g, 'i').toLowerCase();
+  if (/[\u0600-\u06ff]/.test(out)) {
+    out = out
+      .replace(ARABIC_DIACRITICS, '')
+      .replace(/[أإآٱ]/g, 'ا')
+      .replace(/ى/g, 'ي')
+      .replace(/ة/g, 'ه')
+      .replace(/ي/g, 'ی')
+      .replace(/ك/g, 'ک')
+      .replace(/ؤ/g, 'و')
+      .replace(/ئ/g, 'ی');
+  }
+  out = out.replace(/\u200c/g, ' ').replace(/ß/g, 'ss').replace(/ı/g, 'i');
+  if (/[\u00c0-\u024f]/.test(out)) out = out.normalize('NFD').replace(/(\p{Script=Latin})\p{M}+/gu, '$1').replace(/ł/g, 'l').normalize('NFC');
+  return out;
 }
 
 /** Splits normalised text into word tokens (letters and digits, so "3ayez" and "b1" stay whole). */

@@ -4,7 +4,7 @@ import { LANGUAGES, type Language, type CrisisResource } from '../schema.js';
 import MiniSearch from 'minisearch';
 import { EntrySearch } from '../search.js';
 import { appliesTo } from '../coverage.js';
-import { LanguageDetector } from './language.js';
+import { LanguageDetector, dominantScript } from './language.js';
 import { TermMatcher, type LabelScore, type TermSource } from './matcher.js';
 import { TownFinder } from './towns.js';
 import { normalise, stem, tokenize } from './text.js';
@@ -46,6 +46,8 @@ export interface Understood {
 const KEYWORD = 1;
 const PHRASE = 0.35;
 const LOANWORD = 0.8;
+const SCRIPT_OF: Record<Language, 'latin' | 'arabic' | 'cyrillic'> = { de: 'latin', en: 'latin', tr: 'latin', pl: 'latin', ro: 'latin', ar: 'arabic', fa: 'arabic', uk: 'cyrillic', ru: 'cyrillic', bg: 'cyrillic' };
+
 /** Weight of the full-text topic profile next to the lexicon terms. */
 const PROFILE = 0.5;
 /** Below this raw score no service topic is claimed. */
@@ -136,9 +138,10 @@ export class Understanding {
       add(topicScores, de.topics.match(de.topics.resolve(tokens)).filter((s) => this.serviceTopics.has(s.label)), LOANWORD);
     }
     // Crisis phrases of every language, so a crisis is caught even when the language was misread.
+    const script = dominantScript(input.text);
     for (const [other, m] of this.models) {
-      if (other === lang) continue;
-      for (const { label, score } of m.crossCrisis.match(m.crossCrisis.resolve(tokens))) cueScores.set(label, Math.max(cueScores.get(label) ?? 0, score));
+      if (other === lang || (script !== 'latin' && SCRIPT_OF[other] !== script)) continue;
+      for (const { label, score } of m.crossCrisis.match(m.crossCrisis.resolve(tokens, false))) cueScores.set(label, Math.max(cueScores.get(label) ?? 0, score));
     }
 
     const crisisKinds = CRISIS_KINDS.filter((k) => (cueScores.get(`crisis.${k}`) ?? 0) >= 0.5);
@@ -150,7 +153,7 @@ export class Understanding {
     const complex = (cueScores.get('complex') ?? 0) >= 0.5 || (topicScores.get('case-management') ?? 0) >= 1 || areas.size >= 3;
 
     // Entries: full text in the message's language. It re-ranks topics the lexicon found, never adds one.
-    const hits = this.search.search(input.text, lang, 12);
+    const hits = this.search.search(queryTerms(tokens, lang), lang, 12);
     const maxHit = hits[0]?.score ?? 1;
     const boosted = new Set<string>();
     for (const hit of hits.slice(0, 5)) {
@@ -163,7 +166,7 @@ export class Understanding {
 
     // The wider vocabulary of each topic (its lexicon and its entries' texts) as a full-text profile:
     // catches wording the keyword lists do not have.
-    const profile = this.topicSearch.get(lang)!.search(input.text).slice(0, 3);
+    const profile = this.topicSearch.get(lang)!.search(queryTerms(tokens, lang)).slice(0, 3);
     const maxProfile = profile[0]?.score ?? 1;
     for (const [i, hit] of profile.entries()) {
       const id = String(hit.id);
@@ -301,7 +304,8 @@ function buildTopicSearch(lang: Language, kb: KnowledgeBase, lexicons: Lexicons)
       const n = normalise(term);
       return n.length < 3 || stop.has(n) ? null : stem(n, lang);
     },
-    searchOptions: { fuzzy: 0.15, prefix: (term) => term.length >= 5 },
+    // Queries arrive normalised and stemmed (see queryTerms); exact terms keep this on the hot path cheap.
+    searchOptions: { processTerm: (term) => term },
   });
   const docs = kb.taxonomy.topics
     .filter((t) => t.kind === 'service')
@@ -317,4 +321,9 @@ function buildTopicSearch(lang: Language, kb: KnowledgeBase, lexicons: Lexicons)
     });
   index.addAll(docs);
   return index;
+}
+
+/** The message as a full-text query: normalised, stemmed tokens joined by spaces. */
+function queryTerms(tokens: readonly string[], lang: Language): string {
+  return tokens.filter((t) => t.length >= 3).map((t) => stem(t, lang)).join(' ');
 }

@@ -1,0 +1,13 @@
+import { buildUnderstanding } from './bot/app.ts';
+import { loadDevset } from './tests/eval/devset.ts';
+import { detectAll } from 'tinyld/heavy';
+const { understanding: u } = buildUnderstanding();
+const cases = loadDevset();
+const time = (name: string, f: (t: string) => unknown) => { for (const c of cases) f(c.text); const t0 = performance.now(); for (let r = 0; r < 3; r++) for (const c of cases) f(c.text); console.log(name, ((performance.now() - t0) / cases.length / 3).toFixed(3), 'ms'); };
+time('understand', (t) => u.understand({ text: t }));
+time('understand lang given', (t) => u.understand({ text: t, language: 'de' }));
+time('tinyld heavy', (t) => detectAll(t, { only: ['de', 'en', 'tr', 'pl', 'ro'] }));
+const any = u as any;
+time('entry search', (t) => any.search.search(t, 'de', 12));
+time('topic search', (t) => any.topicSearch.get('de').search(t));
+time('cross crisis all langs', (t) => { for (const [, m] of any.models) m.crossCrisis.match(m.crossCrisis.resolve(t.toLowerCase().split(/\s+/))); });
