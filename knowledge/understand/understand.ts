@@ -147,11 +147,6 @@ export class Understanding {
     const crisisKinds = CRISIS_KINDS.filter((k) => (cueScores.get(`crisis.${k}`) ?? 0) >= 0.5);
     const crisis = crisisKinds.length > 0;
     const person = (cueScores.get('person') ?? 0) >= 0.5 || (topicScores.get('human') ?? 0) >= 1;
-    const areas = new Set(
-      [...topicScores].filter(([id, s]) => this.serviceTopics.has(id) && s >= AREA).map(([id]) => id.split('.')[0]),
-    );
-    const complex = (cueScores.get('complex') ?? 0) >= 0.5 || (topicScores.get('case-management') ?? 0) >= 1 || areas.size >= 3;
-
     // Entries: full text in the message's language. It re-ranks topics the lexicon found, never adds one.
     const hits = this.search.search(queryTerms(tokens, lang), lang, 12);
     const maxHit = hits[0]?.score ?? 1;
@@ -172,6 +167,11 @@ export class Understanding {
       const id = String(hit.id);
       topicScores.set(id, (topicScores.get(id) ?? 0) + PROFILE * (hit.score / maxProfile) * (i === 0 ? 1 : 0.6));
     }
+
+    const areas = new Set(
+      [...topicScores].filter(([id, s]) => this.serviceTopics.has(id) && s >= AREA).map(([id]) => id.split('.')[0]),
+    );
+    const complex = (cueScores.get('complex') ?? 0) >= 0.5 || (topicScores.get('case-management') ?? 0) >= 1 || areas.size >= 3;
 
     const concrete = (id: string) => this.serviceTopics.has(id);
     let bestService = Math.max(0, ...[...topicScores].filter(([id]) => concrete(id)).map(([, s]) => s));

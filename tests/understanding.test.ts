@@ -1,0 +1,99 @@
+import { describe, test, expect } from 'vitest';
+import { buildUnderstanding } from '../bot/app.js';
+import { runTurn } from '../dialogs/engine.js';
+import { initialState } from '../dialogs/state.js';
+import { normalise } from '../knowledge/understand/text.js';
+import { loadDevset } from './eval/devset.js';
+import { score } from './eval/metrics.js';
+
+const deps = buildUnderstanding();
+const u = deps.understanding;
+
+describe('language detection', () => {
+  test.each([
+    ['Ich suche einen Deutschkurs für meine Frau', 'de'],
+    ['I am looking for a German course for my wife', 'en'],
+    ['أبحث عن دورة لغة ألمانية لزوجتي', 'ar'],
+    ['دنبال کلاس زبان آلمانی برای خانمم هستم', 'fa'],
+    ['Шукаю курс німецької мови для дружини', 'uk'],
+    ['Ищу курс немецкого языка для жены', 'ru'],
+    ['Eşim için Almanca kursu arıyorum', 'tr'],
+    ['Szukam kursu niemieckiego dla żony', 'pl'],
+    ['Caut un curs de germană pentru soția mea', 'ro'],
+    ['Търся курс по немски език за съпругата ми', 'bg'],
+  ])('%s → %s', (text, lang) => {
+    expect(u.understand({ text }).language).toBe(lang);
+  });
+
+  test('Arabizi and Finglish are recognised as Arabic and Persian', () => {
+    expect(u.understand({ text: 'ana badawwer 3ala kita la ibni' })).toMatchObject({ language: 'ar', topics: [expect.objectContaining({ id: 'childcare' })] });
+    expect(u.understand({ text: 'salam man donbale kelase almani hastam' }).language).toBe('fa');
+  });
+
+  test('a short loanword keeps the conversation language; without one it is read from the text', () => {
+    expect(u.understand({ text: 'Jobcenter', conversationLanguage: 'ar' }).language).toBe('ar');
+    expect(u.understand({ text: 'Kita?', conversationLanguage: 'uk' }).language).toBe('uk');
+    expect(u.understand({ text: 'Дякую, до побачення', conversationLanguage: 'de' }).language).toBe('uk');
+  });
+
+  test('an Arabizi question is answered in Arabic script', () => {
+    const result = runTurn(deps, initialState('de'), { kind: 'message', text: 'ana badawwer 3ala kita la ibni fi kleve' });
+    expect(result.state.language).toBe('ar');
+    expect(result.replies.some((r) => r.type === 'services')).toBe(true);
+  });
+});
+
+describe('text normalisation', () => {
+  test('diacritics dropped on phones still match', () => {
+    expect(normalise('Szkoła, şcoală, Ausländerbehörde')).toBe('szkola, scoala, auslanderbehorde');
+    expect(u.understand({ text: 'Integrationskurse', language: 'de' }).topics[0]?.id).toBe(u.understand({ text: 'integrationskurs', language: 'de' }).topics[0]?.id);
+  });
+  test('Arabic letter variants are unified', () => {
+    expect(normalise('إسعاف')).toBe(normalise('اسعاف'));
+    expect(normalise('مدرسة')).toBe(normalise('مدرسه'));
+  });
+});
+
+describe('understanding', () => {
+  test('typos and compounds still reach the topic', () => {
+    expect(u.understand({ text: 'integrationskurs anmeldnug', language: 'de' }).topics[0]?.id).toBe('language-course.integration');
+    expect(u.understand({ text: 'Kitaplatz gesucht', language: 'de' }).topics[0]?.id).toBe('childcare');
+  });
+
+  test('several interlinked life areas ask for a person (offer), not a crisis', () => {
+    const r = u.understand({ text: 'I lost my job, I cannot pay the rent any more and my residence permit expires next month, I do not know where to start' });
+    expect(r).toMatchObject({ escalation: 'offer', crisis: false });
+  });
+
+  test('an explicit wish for a person is an offer', () => {
+    expect(u.understand({ text: 'Ich möchte mit einem echten Menschen sprechen' })).toMatchObject({ escalation: 'offer', topics: [expect.objectContaining({ id: 'human' })] });
+  });
+
+  test('the number 112 asked about is not a crisis; someone not breathing is', () => {
+    expect(u.understand({ text: 'Is the number 112 free of charge?' }).crisis).toBe(false);
+    expect(u.understand({ text: 'my husband is not breathing' })).toMatchObject({ crisis: true, escalation: 'urgent', topics: [expect.objectContaining({ id: 'emergency' })] });
+  });
+
+  test('out of scope is recognised', () => {
+    expect(u.understand({ text: 'Wie wird das Wetter morgen?' }).topics[0]?.id).toBe('out-of-scope');
+  });
+
+  test('entries are filtered to the town', () => {
+    const ids = u.understand({ text: 'Kita Anmeldung', municipality: 'geldern' }).entries.map((e) => e.id);
+    expect(ids).toContain('jugendamt-geldern-kita');
+    expect(ids).not.toContain('jugendamt-goch-kita');
+  });
+});
+
+describe('quality floor on the development set (regression guard; targets are in npm run eval)', () => {
+  const rows = score(loadDevset(), (c) => u.understand({ text: c.text }));
+  test('the development set has at least 30 messages in each of the ten languages', () => {
+    expect(rows.map((r) => r.language).sort()).toEqual(['ar', 'bg', 'de', 'en', 'fa', 'pl', 'ro', 'ru', 'tr', 'uk']);
+    for (const r of rows) expect(r.cases, r.language).toBeGreaterThanOrEqual(30);
+  });
+  test.each(rows.map((r) => [r.language, r] as const))('%s: top-3 ≥ 85 %, top-1 ≥ 65 %, language ID ≥ 90 %', (_lang, r) => {
+    expect(r.top3).toBeGreaterThanOrEqual(0.85);
+    expect(r.top1).toBeGreaterThanOrEqual(0.65);
+    expect(r.languageId).toBeGreaterThanOrEqual(0.9);
+  });
+});
