@@ -26,7 +26,9 @@ describe('language detection', () => {
   });
 
   test('Arabizi and Finglish are recognised as Arabic and Persian', () => {
-    expect(u.understand({ text: 'ana badawwer 3ala kita la ibni' })).toMatchObject({ language: 'ar', topics: [expect.objectContaining({ id: 'childcare' })] });
+    const arabizi = u.understand({ text: 'ana badawwer 3ala kita la ibni' });
+    expect(arabizi.language).toBe('ar');
+    expect(arabizi.topics[0]?.id).toBe('childcare');
     expect(u.understand({ text: 'salam man donbale kelase almani hastam' }).language).toBe('fa');
   });
 
@@ -66,12 +68,16 @@ describe('understanding', () => {
   });
 
   test('an explicit wish for a person is an offer', () => {
-    expect(u.understand({ text: 'Ich möchte mit einem echten Menschen sprechen' })).toMatchObject({ escalation: 'offer', topics: [expect.objectContaining({ id: 'human' })] });
+    const r = u.understand({ text: 'Ich möchte mit einem echten Menschen sprechen' });
+    expect(r.escalation).toBe('offer');
+    expect(r.topics[0]?.id).toBe('human');
   });
 
   test('the number 112 asked about is not a crisis; someone not breathing is', () => {
     expect(u.understand({ text: 'Is the number 112 free of charge?' }).crisis).toBe(false);
-    expect(u.understand({ text: 'my husband is not breathing' })).toMatchObject({ crisis: true, escalation: 'urgent', topics: [expect.objectContaining({ id: 'emergency' })] });
+    const r = u.understand({ text: 'my husband is not breathing' });
+    expect(r).toMatchObject({ crisis: true, escalation: 'urgent', crisisKinds: ['medical'] });
+    expect(r.topics[0]?.id).toBe('emergency');
   });
 
   test('out of scope is recognised', () => {

@@ -31,19 +31,33 @@ const MIN_AFFIX_LENGTH = 4;
  */
 export class TermMatcher {
   private readonly byFirst = new Map<string, Term[]>();
+  /** Terms written "a + b": every part anywhere in the message ("kind + allein"). */
+  private readonly combos: Array<{ parts: string[][]; label: string; weight: number; key: string }> = [];
   private readonly vocabulary = new Set<string>();
   /** A one-deletion variant → the vocabulary stems it came from. */
   private readonly deletions = new Map<string, string[]>();
 
+  /**
+   * @param minFuzzy shortest word that is matched with one edit; crisis cues use a longer one,
+   * since one letter turns harmless words into alarming ones ("lunch" → "punch").
+   */
   constructor(
     readonly language: Language,
     sources: TermSource[],
     private readonly stopwords: ReadonlySet<string> = new Set(),
+    private readonly minFuzzy = MIN_FUZZY_LENGTH,
   ) {
     const labelsPerTerm = new Map<string, Set<string>>();
     const parsed: Array<{ key: string; stems: string[]; label: string; weight: number }> = [];
     for (const source of sources) {
       for (const raw of source.terms) {
+        if (raw.includes(' + ')) {
+          const parts = raw.split(' + ').map((p) => this.stemTerm(p)).filter((p) => p.length > 0);
+          if (parts.length < 2) continue;
+          this.combos.push({ parts, label: source.label, weight: source.weight, key: raw });
+          for (const part of parts) for (const s of part) this.vocabulary.add(s);
+          continue;
+        }
         const stems = this.stemTerm(raw);
         if (stems.length === 0) continue;
         const key = stems.join(' ');
@@ -69,7 +83,7 @@ export class TermMatcher {
       for (const s of p.stems) this.vocabulary.add(s);
     }
     for (const word of this.vocabulary) {
-      if (word.length < MIN_FUZZY_LENGTH) continue;
+      if (word.length < this.minFuzzy) continue;
       for (const d of deletionsOf(word)) {
         const list = this.deletions.get(d);
         if (list) {
@@ -113,12 +127,12 @@ export class TermMatcher {
   }
 
   private fuzzy(word: string): string | undefined {
-    if (word.length < MIN_FUZZY_LENGTH) return undefined;
+    if (word.length < this.minFuzzy) return undefined;
     // The word itself is a deletion of a vocabulary stem (a letter missing), or shares a deletion (a letter wrong or swapped).
     const direct = this.deletions.get(word);
     if (direct?.[0]) return direct[0];
     for (const d of deletionsOf(word)) {
-      if (this.vocabulary.has(d) && d.length >= MIN_FUZZY_LENGTH) return d;
+      if (this.vocabulary.has(d) && d.length >= this.minFuzzy) return d;
       const list = this.deletions.get(d);
       if (list?.[0]) return list[0];
     }
@@ -159,6 +173,14 @@ export class TermMatcher {
         counted.add(term);
         explain?.push(`${term.label}:${term.stems.join(' ')}`);
         scores.set(term.label, (scores.get(term.label) ?? 0) + term.weight);
+      }
+    }
+    if (this.combos.length > 0) {
+      const present = new Set(resolved);
+      for (const combo of this.combos) {
+        if (!combo.parts.every((part) => part.every((s) => present.has(s)))) continue;
+        explain?.push(`${combo.label}:${combo.key}`);
+        scores.set(combo.label, Math.max(scores.get(combo.label) ?? 0, combo.weight));
       }
     }
     return [...scores].map(([label, score]) => ({ label, score })).sort((a, b) => b.score - a.score);

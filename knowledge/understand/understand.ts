@@ -48,6 +48,9 @@ const PHRASE = 0.35;
 const LOANWORD = 0.8;
 const SCRIPT_OF: Record<Language, 'latin' | 'arabic' | 'cyrillic'> = { de: 'latin', en: 'latin', tr: 'latin', pl: 'latin', ro: 'latin', ar: 'arabic', fa: 'arabic', uk: 'cyrillic', ru: 'cyrillic', bg: 'cyrillic' };
 
+/** Crisis and other cues tolerate a typo only in words of this length or more. */
+const CUE_FUZZY = 7;
+
 /** Weight of the full-text topic profile next to the lexicon terms. */
 const PROFILE = 0.5;
 /** Below this raw score no service topic is claimed. */
@@ -171,7 +174,8 @@ export class Understanding {
     const areas = new Set(
       [...topicScores].filter(([id, s]) => this.serviceTopics.has(id) && s >= AREA).map(([id]) => id.split('.')[0]),
     );
-    const complex = (cueScores.get('complex') ?? 0) >= 0.5 || (topicScores.get('case-management') ?? 0) >= 1 || areas.size >= 3;
+    // Three life areas make a complex situation only when described, not when one word ("Duldung") touches three.
+    const complex = (cueScores.get('complex') ?? 0) >= 0.5 || (topicScores.get('case-management') ?? 0) >= 1 || (areas.size >= 3 && tokens.length >= 8);
 
     const concrete = (id: string) => this.serviceTopics.has(id);
     let bestService = Math.max(0, ...[...topicScores].filter(([id]) => concrete(id)).map(([, s]) => s));
@@ -268,7 +272,7 @@ function buildModel(lang: Language, lexicons: Lexicons): LanguageModel {
   const translit = lexicon.translit
     ? new TermMatcher(
         lang,
-        Object.entries(lexicon.translit.topics).map(([key, terms]) => ({ label: key, terms, weight: KEYWORD })),
+        Object.entries(lexicon.translit.topics).map(([key, terms]) => ({ label: key, terms: isCue(key) ? terms.filter((t) => !/^[\d\s]+$/.test(t)) : terms, weight: KEYWORD })),
       )
     : undefined;
   const topics = new TermMatcher(lang, topicSources, stop);
@@ -284,8 +288,8 @@ function buildModel(lang: Language, lexicons: Lexicons): LanguageModel {
   }));
   return {
     topics,
-    cueContent: new TermMatcher(lang, contentSources, stop),
-    cues: new TermMatcher(lang, cueSources),
+    cueContent: new TermMatcher(lang, contentSources, stop, CUE_FUZZY),
+    cues: new TermMatcher(lang, cueSources, new Set(), CUE_FUZZY),
     crossCrisis: new TermMatcher(lang, crossSources),
     ...(translit ? { translit } : {}),
     names: (Object.entries(lexicon.languageNames) as Array<[Language, string[]]>).flatMap(([l, names]) =>
