@@ -53,7 +53,7 @@ export class EntrySearch {
   search(query: string, lang: Language, limit = 10, raw = false): Array<{ id: string; score: number }> {
     const index = this.indexes.get(lang)!;
     return index
-      .search(query, raw ? { fuzzy: 0.2, prefix: (term: string) => term.length >= 4 } : { processTerm: (term: string) => term })
+      .search(query, raw ? { fuzzy: 0.2, prefix: (term: string) => term.length >= 4 } : { processTerm: (term: string) => term, fields: ['title', 'german', 'provider'] })
       .slice(0, limit)
       .map((r) => ({ id: String(r.id), score: r.score }));
   }

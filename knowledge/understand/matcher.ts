@@ -42,7 +42,8 @@ export class TermMatcher {
    * since one letter turns harmless words into alarming ones ("lunch" → "punch").
    */
   constructor(
-    readonly language: Language,
+    /** The stemmer's language; null matches normalised words as they are (for terms of several languages). */
+    readonly language: Language | null,
     sources: TermSource[],
     private readonly stopwords: ReadonlySet<string> = new Set(),
     private readonly minFuzzy = MIN_FUZZY_LENGTH,
@@ -97,7 +98,7 @@ export class TermMatcher {
   private stemTerm(raw: string): string[] {
     const tokens = tokenize(normalise(raw));
     const content = tokens.filter((t) => !this.stopwords.has(t));
-    return (content.length > 0 ? content : tokens).map((t) => stem(t, this.language));
+    return (content.length > 0 ? content : tokens).map((t) => this.stemOf(t));
   }
 
   /** The message's stems, each mapped onto the vocabulary where a typo or a compound hides it. */
@@ -105,7 +106,7 @@ export class TermMatcher {
     const out: string[] = [];
     for (const token of tokens) {
       if (this.stopwords.has(token)) continue;
-      const s = stem(token, this.language);
+      const s = this.stemOf(token);
       if (this.vocabulary.has(s) || this.vocabulary.has(token)) {
         out.push(this.vocabulary.has(s) ? s : token);
         continue;
@@ -184,6 +185,10 @@ export class TermMatcher {
       }
     }
     return [...scores].map(([label, score]) => ({ label, score })).sort((a, b) => b.score - a.score);
+  }
+
+  private stemOf(word: string): string {
+    return this.language ? stem(word, this.language) : word;
   }
 
   /** Whether a stem is known to this matcher at all. */

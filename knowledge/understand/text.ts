@@ -64,9 +64,25 @@ function stemPersian(word: string): string {
   return word.replace(/(هایمان|هایم|هایت|هایش|های|ها)$/u, '') || word;
 }
 
-/** Stems one normalised token in a language; tokens in another script pass through unchanged. */
+const STEM_CACHE_LIMIT = 50_000;
+const stemCache = new Map<string, string>();
+
+/**
+ * Stems one normalised token in a language; tokens in another script pass through unchanged.
+ * @remarks Memoised: a message's words are stemmed by several matchers, and stemming is the costly step.
+ */
 export function stem(word: string, lang: Language): string {
   if (word.length <= 2) return word;
+  const key = `${lang}:${word}`;
+  const hit = stemCache.get(key);
+  if (hit !== undefined) return hit;
+  if (stemCache.size >= STEM_CACHE_LIMIT) stemCache.clear();
+  const result = stemUncached(word, lang);
+  stemCache.set(key, result);
+  return result;
+}
+
+function stemUncached(word: string, lang: Language): string {
   if (lang === 'fa') return /\p{Script=Arabic}/u.test(word) ? stemPersian(word) : word;
   if (lang === 'en') return /^[a-z]+$/.test(word) ? porter.stem(word) : word;
   if (lang === 'bg') return stemBulgarian(word);

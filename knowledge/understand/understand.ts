@@ -4,7 +4,7 @@ import { LANGUAGES, type Language, type CrisisResource } from '../schema.js';
 import MiniSearch from 'minisearch';
 import { EntrySearch } from '../search.js';
 import { appliesTo } from '../coverage.js';
-import { LanguageDetector, dominantScript } from './language.js';
+import { LanguageDetector } from './language.js';
 import { TermMatcher, type LabelScore, type TermSource } from './matcher.js';
 import { TownFinder } from './towns.js';
 import { normalise, stem, tokenize } from './text.js';
@@ -46,8 +46,6 @@ export interface Understood {
 const KEYWORD = 1;
 const PHRASE = 0.35;
 const LOANWORD = 0.8;
-const SCRIPT_OF: Record<Language, 'latin' | 'arabic' | 'cyrillic'> = { de: 'latin', en: 'latin', tr: 'latin', pl: 'latin', ro: 'latin', ar: 'arabic', fa: 'arabic', uk: 'cyrillic', ru: 'cyrillic', bg: 'cyrillic' };
-
 /** Crisis and other cues tolerate a typo only in words of this length or more. */
 const CUE_FUZZY = 7;
 
@@ -64,8 +62,6 @@ interface LanguageModel {
   cues: TermMatcher;
   /** The same cues by their content words only ("ما عم يتنفس" also catches "لا يتنفس"), where those words are distinctive. */
   cueContent: TermMatcher;
-  /** The crisis cues that are safe to match inside another language's message (phrases, long words). */
-  crossCrisis: TermMatcher;
   translit?: TermMatcher;
   names: Array<{ lang: Language; name: string }>;
   switchWords: Set<string>;
@@ -83,6 +79,8 @@ export class Understanding {
   private readonly serviceTopics: Set<string>;
   private readonly entryTopics: Map<string, string[]>;
   private readonly topicSearch: Map<Language, MiniSearch<{ id: string; text: string }>> = new Map();
+  /** The crisis phrases of all ten languages in one matcher, unstemmed. */
+  private readonly crossCrisis: TermMatcher;
 
   constructor(
     private readonly kb: KnowledgeBase,
@@ -93,6 +91,7 @@ export class Understanding {
     this.towns = new TownFinder(kb.district.municipalities);
     this.serviceTopics = new Set(kb.taxonomy.topics.filter((t) => t.kind === 'service').map((t) => t.id));
     this.entryTopics = new Map(kb.services.map((e) => [e.id, e.topics]));
+    this.crossCrisis = new TermMatcher(null, crossCrisisSources(lexicons));
     for (const lang of LANGUAGES) {
       this.models.set(lang, buildModel(lang, lexicons));
       this.topicSearch.set(lang, buildTopicSearch(lang, kb, lexicons));
@@ -141,11 +140,7 @@ export class Understanding {
       add(topicScores, de.topics.match(de.topics.resolve(tokens)).filter((s) => this.serviceTopics.has(s.label)), LOANWORD);
     }
     // Crisis phrases of every language, so a crisis is caught even when the language was misread.
-    const script = dominantScript(input.text);
-    for (const [other, m] of this.models) {
-      if (other === lang || (script !== 'latin' && SCRIPT_OF[other] !== script)) continue;
-      for (const { label, score } of m.crossCrisis.match(m.crossCrisis.resolve(tokens, false))) cueScores.set(label, Math.max(cueScores.get(label) ?? 0, score));
-    }
+    for (const { label, score } of this.crossCrisis.match(this.crossCrisis.resolve(tokens, false))) cueScores.set(label, Math.max(cueScores.get(label) ?? 0, score));
 
     const crisisKinds = CRISIS_KINDS.filter((k) => (cueScores.get(`crisis.${k}`) ?? 0) >= 0.5);
     const crisis = crisisKinds.length > 0;
@@ -267,8 +262,7 @@ function buildModel(lang: Language, lexicons: Lexicons): LanguageModel {
   // A number alone (112, 110) is a question about the number, not a crisis.
   const crisisSources: TermSource[] = CRISIS_KINDS.map((k) => ({ label: `crisis.${k}`, terms: lexicon.crisis[k].filter((t) => !/^[\d\s]+$/.test(t)), weight: 1 }));
   const cueSources: TermSource[] = [...crisisSources, { label: 'person', terms: lexicon.person, weight: 1 }, { label: 'complex', terms: lexicon.complex, weight: 1 }];
-  // Outside its language a single short word is too ambiguous ("die" is an English verb and a German article).
-  const crossSources = crisisSources.map((s) => ({ ...s, terms: s.terms.filter((t) => { const words = tokenize(normalise(t)); return words.length >= 2 || ((words[0]?.length ?? 0) >= 7 && !/^\d+$/.test(words[0]!)); }) }));
+
   const translit = lexicon.translit
     ? new TermMatcher(
         lang,
@@ -290,7 +284,6 @@ function buildModel(lang: Language, lexicons: Lexicons): LanguageModel {
     topics,
     cueContent: new TermMatcher(lang, contentSources, stop, CUE_FUZZY),
     cues: new TermMatcher(lang, cueSources, new Set(), CUE_FUZZY),
-    crossCrisis: new TermMatcher(lang, crossSources),
     ...(translit ? { translit } : {}),
     names: (Object.entries(lexicon.languageNames) as Array<[Language, string[]]>).flatMap(([l, names]) =>
       names.map((n) => ({ lang: l, name: tokenize(normalise(n)).join(' ') })),
@@ -330,4 +323,21 @@ function buildTopicSearch(lang: Language, kb: KnowledgeBase, lexicons: Lexicons)
 /** The message as a full-text query: normalised, stemmed tokens joined by spaces. */
 function queryTerms(tokens: readonly string[], lang: Language): string {
   return tokens.filter((t) => t.length >= 3).map((t) => stem(t, lang)).join(' ');
+}
+
+/**
+ * Crisis phrases of all languages that are safe outside their own language: several words, or one
+ * long word ("die" alone is an English verb and a German article). Bare numbers never count.
+ */
+function crossCrisisSources(lexicons: Lexicons): TermSource[] {
+  return CRISIS_KINDS.map((k) => ({
+    label: `crisis.${k}`,
+    weight: 1,
+    terms: LANGUAGES.flatMap((lang) =>
+      lexicons[lang].crisis[k].filter((t) => {
+        const words = tokenize(normalise(t));
+        return !/^[\d\s]+$/.test(t) && (words.length >= 2 || (words[0]?.length ?? 0) >= 7);
+      }),
+    ),
+  }));
 }
