@@ -97,7 +97,8 @@ export class LanguageDetector {
     // Arabizi / Finglish: Latin letters, but the words are Arabic or Persian.
     if (script === 'latin') {
       const translit = this.transliteration(tokens);
-      if (translit && translit.hits >= 2 && translit.hits >= tokens.length * 0.25 && cueStrength < 1.5) {
+      // A German word with umlauts quoted in a Finglish message must not outvote four Persian words.
+      if (translit && translit.hits >= 2 && translit.hits >= tokens.length * 0.25 && (cueStrength < 1.5 || translit.hits >= 4)) {
         return { language: translit.language, confident: true, transliterated: true };
       }
     }

@@ -4,7 +4,7 @@ import { LANGUAGES, type Language, type CrisisResource } from '../schema.js';
 import MiniSearch from 'minisearch';
 import { EntrySearch } from '../search.js';
 import { appliesTo } from '../coverage.js';
-import { LanguageDetector } from './language.js';
+import { LanguageDetector, dominantScript } from './language.js';
 import { TermMatcher, type LabelScore, type TermSource } from './matcher.js';
 import { TownFinder } from './towns.js';
 import { normalise, stem, tokenize } from './text.js';
@@ -115,9 +115,13 @@ export class Understanding {
     const guess = input.language
       ? { language: input.language, transliterated: false }
       : this.detector.detect(input.text, input.conversationLanguage);
-    const lang = guess.language;
-    const model = this.models.get(lang)!;
     const tokens = tokenize(normalise(input.text));
+    // A first message made only of German words ("Kita?", "Jobcenter Termin") is German.
+    const german = this.models.get('de')!;
+    const lang = !input.language && !input.conversationLanguage && !guess.transliterated && tokens.length > 0 && tokens.length <= 3 && dominantScript(input.text) === 'latin' && tokens.every((t) => german.topics.knows(stem(t, 'de')))
+      ? 'de'
+      : guess.language;
+    const model = this.models.get(lang)!;
 
     const topicScores = new Map<string, number>();
     const cueScores = new Map<string, number>();
@@ -178,7 +182,8 @@ export class Understanding {
     const smalltalk = topicScores.get('smalltalk') ?? 0;
     // Weather, football, thanks: when those words weigh at least as much as any service word, they decide.
     if (oos > 0 && oos >= bestService) bestService = 0;
-    const chatOnly = !crisis && !person && smalltalk >= 0.5 && smalltalk >= bestService;
+    // Greetings and thanks are short; in a longer message a greeting is only politeness around the need.
+    const chatOnly = !crisis && !person && smalltalk >= 0.5 && smalltalk >= bestService && tokens.length <= 6;
     if (chatOnly) bestService = 0;
     const outOfScope = !crisis && !person && !chatOnly && bestService < MIN_TOPIC && (oos > 0 || (topicScores.get('privacy') ?? 0) < 0.5);
 
