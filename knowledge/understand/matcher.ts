@@ -47,6 +47,8 @@ export class TermMatcher {
     sources: TermSource[],
     private readonly stopwords: ReadonlySet<string> = new Set(),
     private readonly minFuzzy = MIN_FUZZY_LENGTH,
+    /** Match a term's words in any order within a short window (free word order: "z sobą skończyć"). */
+    private readonly anyOrder = false,
   ) {
     const labelsPerTerm = new Map<string, Set<string>>();
     const parsed: Array<{ key: string; stems: string[]; label: string; weight: number }> = [];
@@ -176,6 +178,7 @@ export class TermMatcher {
         scores.set(term.label, (scores.get(term.label) ?? 0) + term.weight);
       }
     }
+    if (this.anyOrder) this.matchUnordered(resolved, counted, scores, explain);
     if (this.combos.length > 0) {
       const present = new Set(resolved);
       for (const combo of this.combos) {
@@ -189,6 +192,23 @@ export class TermMatcher {
 
   private stemOf(word: string): string {
     return this.language ? stem(word, this.language) : word;
+  }
+
+  /** Terms whose words all occur within a window of the message, in any order. */
+  private matchUnordered(resolved: readonly string[], counted: Set<Term>, scores: Map<string, number>, explain?: string[]): void {
+    const window = 2;
+    for (let j = 0; j < resolved.length; j++) {
+      const candidates = this.byFirst.get(resolved[j]!);
+      if (!candidates) continue;
+      const slice = resolved.slice(Math.max(0, j - window), j + window + 1);
+      for (const term of candidates) {
+        // Only distinctive words may come in any order; short ones ("nie", "isc") would pair up by chance.
+        if (counted.has(term) || term.stems.length < 2 || term.stems.some((s) => s.length < 4) || !term.stems.every((s) => slice.includes(s))) continue;
+        counted.add(term);
+        explain?.push(`${term.label}:${term.stems.join(' ')} (any order)`);
+        scores.set(term.label, (scores.get(term.label) ?? 0) + term.weight);
+      }
+    }
   }
 
   /** Whether a stem is known to this matcher at all. */

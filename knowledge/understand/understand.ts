@@ -106,8 +106,10 @@ export class Understanding {
       const m = this.models.get(lang)!;
       m.topics.match(m.topics.resolve(tokens), out);
       m.cues.match(m.cues.resolve(tokens), out);
+      m.cueContent.match(m.cueContent.resolve(tokens), out);
       m.translit?.match(m.translit.resolve(tokens), out);
     }
+    this.crossCrisis.match(this.crossCrisis.resolve(tokens, false), out);
     return [...new Set(out)];
   }
 
@@ -280,14 +282,14 @@ function buildModel(lang: Language, lexicons: Lexicons): LanguageModel {
     ...source,
     terms: source.terms.filter((term) => {
       const content = tokenize(normalise(term)).filter((w) => !stop.has(w));
-      if (content.length >= 2) return true;
-      const word = content[0];
-      return word !== undefined && word.length >= 5 && !/^\d+$/.test(word) && !topics.knows(stem(word, lang));
+      // At least one distinctive word: long enough, not a number, not topic vocabulary.
+      const distinctive = content.filter((w) => w.length >= 6 && !/^\d+$/.test(w) && !topics.knows(stem(w, lang)));
+      return content.length >= 2 ? distinctive.length >= 1 || content.every((w) => w.length >= 4) : distinctive.length === 1;
     }),
   }));
   return {
     topics,
-    cueContent: new TermMatcher(lang, contentSources, stop, CUE_FUZZY),
+    cueContent: new TermMatcher(lang, contentSources, stop, CUE_FUZZY, true),
     cues: new TermMatcher(lang, cueSources, new Set(), CUE_FUZZY),
     ...(translit ? { translit } : {}),
     names: (Object.entries(lexicon.languageNames) as Array<[Language, string[]]>).flatMap(([l, names]) =>
