@@ -49,6 +49,8 @@ export class TermMatcher {
     private readonly minFuzzy = MIN_FUZZY_LENGTH,
     /** Match a term's words in any order within a short window (free word order: "z sobą skończyć"). */
     private readonly anyOrder = false,
+    /** Split unknown long words into known heads and tails (compounds); off for cues ("Kinderzuschlag" is no "Kind schlagen"). */
+    private readonly splitCompounds = true,
   ) {
     const labelsPerTerm = new Map<string, Set<string>>();
     const parsed: Array<{ key: string; stems: string[]; label: string; weight: number }> = [];
@@ -122,7 +124,7 @@ export class TermMatcher {
         out.push(fuzzy);
         continue;
       }
-      const affix = this.affix(token);
+      const affix = this.splitCompounds ? this.affix(token) : undefined;
       if (affix) out.push(...affix);
       else out.push(s);
     }

@@ -26,8 +26,18 @@ const nlpjs: Partial<Record<Language, WordStemmer>> = {
   ro: new StemmerRo() as WordStemmer,
 };
 
-/** Apostrophes inside a word belong to it (Ukrainian б'ють, English don't), typed or not. */
-const INNER_APOSTROPHE = /(\p{L})['’ʼ`](?=\p{L})/gu;
+/**
+ * Apostrophes inside a word: Ukrainian writes them inside words (б'ють) and English in contractions
+ * (don't), often left out on phones, so both join; Turkish separates suffixes from names (WBS'yi,
+ * Kleve'de), so there the apostrophe splits.
+ */
+const CYRILLIC_APOSTROPHE = /(\p{Script=Cyrillic})['’ʼ`](?=\p{Script=Cyrillic})/gu;
+const ENGLISH_CONTRACTION = /([a-z])['’`](?=(t|s|re|ll|ve|d|m)\b)/g;
+const OTHER_APOSTROPHE = /(\p{L})['’ʼ`](?=\p{L})/gu;
+
+function apostrophes(text: string): string {
+  return text.replace(CYRILLIC_APOSTROPHE, '$1').replace(ENGLISH_CONTRACTION, '$1').replace(OTHER_APOSTROPHE, '$1 ');
+}
 const ARABIC_DIACRITICS = /[\u064B-\u065F\u0670\u0640]/g;
 
 /**
@@ -37,7 +47,7 @@ const ARABIC_DIACRITICS = /[\u064B-\u065F\u0670\u0640]/g;
  */
 export function normalise(text: string): string {
   // Fast path: plain ASCII needs only lower case (most Latin-script messages typed on phones).
-  if (/^[\x00-\x7f]*$/.test(text)) return text.toLowerCase().replace(INNER_APOSTROPHE, '$1');
+  if (/^[\x00-\x7f]*$/.test(text)) return apostrophes(text.toLowerCase());
   let out = text.normalize('NFKC').replace(/İ/g, 'i').replace(/I/g, 'i').toLowerCase();
   if (/[\u0600-\u06ff]/.test(out)) {
     out = out
@@ -50,7 +60,7 @@ export function normalise(text: string): string {
       .replace(/ؤ/g, 'و')
       .replace(/ئ/g, 'ی');
   }
-  out = out.replace(INNER_APOSTROPHE, '$1').replace(/\u200c/g, ' ').replace(/ß/g, 'ss').replace(/ı/g, 'i');
+  out = apostrophes(out).replace(/\u200c/g, ' ').replace(/ß/g, 'ss').replace(/ı/g, 'i');
   if (/[\u00c0-\u024f]/.test(out)) out = out.normalize('NFD').replace(/(\p{Script=Latin})\p{M}+/gu, '$1').replace(/ł/g, 'l').normalize('NFC');
   return out;
 }

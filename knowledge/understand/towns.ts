@@ -24,7 +24,8 @@ export class TownFinder {
 
   /** A town named exactly (after normalisation) or by postal code anywhere in a message. */
   findIn(text: string): string | undefined {
-    const n = ` ${normalise(text).replace(/[^\p{L}\p{N}]+/gu, ' ')} `;
+    // Turkish separates suffixes from names with an apostrophe ("Kleve'de"): keep the name whole.
+    const n = ` ${normalise(text.replace(/['’ʼ`]/g, ' ')).replace(/[^\p{L}\p{N}]+/gu, ' ')} `;
     for (const code of n.match(/\b\d{5}\b/g) ?? []) {
       const id = this.byPostalCode.get(code);
       if (id) return id;

@@ -289,8 +289,8 @@ function buildModel(lang: Language, lexicons: Lexicons): LanguageModel {
   }));
   return {
     topics,
-    cueContent: new TermMatcher(lang, contentSources, stop, CUE_FUZZY, true),
-    cues: new TermMatcher(lang, cueSources, new Set(), CUE_FUZZY),
+    cueContent: new TermMatcher(lang, contentSources, stop, CUE_FUZZY, true, false),
+    cues: new TermMatcher(lang, cueSources, new Set(), CUE_FUZZY, false, false),
     ...(translit ? { translit } : {}),
     names: (Object.entries(lexicon.languageNames) as Array<[Language, string[]]>).flatMap(([l, names]) =>
       names.map((n) => ({ lang: l, name: tokenize(normalise(n)).join(' ') })),
