@@ -46,6 +46,9 @@ export interface Understood {
 const KEYWORD = 1;
 const PHRASE = 0.35;
 const LOANWORD = 0.8;
+/** The general counselling services, referred to when no more specific service fits. */
+const GENERAL_COUNSELLING = new Set(['counselling.youth', 'counselling.adult']);
+
 /** Crisis and other cues tolerate a typo only in words of this length or more. */
 const CUE_FUZZY = 7;
 
@@ -179,6 +182,9 @@ export class Understanding {
     const complex = (cueScores.get('complex') ?? 0) >= 0.5 || (topicScores.get('case-management') ?? 0) >= 1 || (areas.size >= 3 && tokens.length >= 8);
 
     const concrete = (id: string) => this.serviceTopics.has(id);
+    // JMD and MBE counsel on everything; an age or "advice" next to a concrete need should not outrank the need.
+    const specific = [...topicScores].some(([id, s]) => this.serviceTopics.has(id) && !GENERAL_COUNSELLING.has(id) && s >= AREA);
+    if (specific) for (const id of GENERAL_COUNSELLING) if (topicScores.has(id)) topicScores.set(id, topicScores.get(id)! * 0.75);
     let bestService = Math.max(0, ...[...topicScores].filter(([id]) => concrete(id)).map(([, s]) => s));
     const oos = topicScores.get('out-of-scope') ?? 0;
     const smalltalk = topicScores.get('smalltalk') ?? 0;

@@ -17,6 +17,8 @@ export interface LanguageScore {
   crisisRecall: number;
   falseCrisis: number;
   escalationRecall: number;
+  /** Messages that need no escalation but got one (an unneeded offer of a person). */
+  falseEscalation: number;
   languageId: number;
   misses: string[];
 }
@@ -36,6 +38,8 @@ export function score(cases: readonly DevCase[], predict: (c: DevCase) => Predic
     let nonCrisis = 0;
     let escHit = 0;
     let escTotal = 0;
+    let falseEsc = 0;
+    let noEsc = 0;
     let lid = 0;
     const misses: string[] = [];
     for (const c of list) {
@@ -54,6 +58,9 @@ export function score(cases: readonly DevCase[], predict: (c: DevCase) => Predic
       if (c.escalation !== 'none') {
         escTotal++;
         if (p.escalation === c.escalation) escHit++;
+      } else {
+        noEsc++;
+        if (p.escalation !== 'none') falseEsc++;
       }
       if (p.language === c.language) lid++;
       const wrong = [
@@ -72,6 +79,7 @@ export function score(cases: readonly DevCase[], predict: (c: DevCase) => Predic
       crisisRecall: pct(crisisHit, crisisTotal),
       falseCrisis: nonCrisis === 0 ? 0 : falseCrisis / nonCrisis,
       escalationRecall: pct(escHit, escTotal),
+      falseEscalation: noEsc === 0 ? 0 : falseEsc / noEsc,
       languageId: pct(lid, list.length),
       misses,
     };
@@ -80,12 +88,12 @@ export function score(cases: readonly DevCase[], predict: (c: DevCase) => Predic
 
 export function formatTable(rows: LanguageScore[]): string {
   const f = (n: number) => `${(n * 100).toFixed(1)}%`.padStart(7);
-  const lines = [`lang  cases   top-1   top-3  crisis-R  false-C  escal-R  lang-ID`];
+  const lines = [`lang  cases   top-1   top-3  crisis-R  false-C  escal-R  false-E  lang-ID`];
   for (const r of rows) {
-    lines.push(`${r.language.padEnd(4)} ${String(r.cases).padStart(6)} ${f(r.top1)} ${f(r.top3)}  ${f(r.crisisRecall)}  ${f(r.falseCrisis)} ${f(r.escalationRecall)} ${f(r.languageId)}`);
+    lines.push(`${r.language.padEnd(4)} ${String(r.cases).padStart(6)} ${f(r.top1)} ${f(r.top3)}  ${f(r.crisisRecall)}  ${f(r.falseCrisis)} ${f(r.escalationRecall)}  ${f(r.falseEscalation)} ${f(r.languageId)}`);
   }
   const total = rows.reduce((n, r) => n + r.cases, 0);
   const avg = (k: keyof LanguageScore) => rows.reduce((n, r) => n + (r[k] as number) * r.cases, 0) / Math.max(1, total);
-  lines.push(`all  ${String(total).padStart(6)} ${f(avg('top1'))} ${f(avg('top3'))}  ${f(avg('crisisRecall'))}  ${f(avg('falseCrisis'))} ${f(avg('escalationRecall'))} ${f(avg('languageId'))}`);
+  lines.push(`all  ${String(total).padStart(6)} ${f(avg('top1'))} ${f(avg('top3'))}  ${f(avg('crisisRecall'))}  ${f(avg('falseCrisis'))} ${f(avg('escalationRecall'))}  ${f(avg('falseEscalation'))} ${f(avg('languageId'))}`);
   return lines.join('\n');
 }
