@@ -131,8 +131,19 @@ export class TermMatcher {
     return out;
   }
 
+  /** Memo of fuzzy look-ups: the same unknown words come again and again. */
+  private readonly fuzzyMemo = new Map<string, string | undefined>();
+
   private fuzzy(word: string): string | undefined {
     if (word.length < this.minFuzzy) return undefined;
+    if (this.fuzzyMemo.has(word)) return this.fuzzyMemo.get(word);
+    if (this.fuzzyMemo.size > 20_000) this.fuzzyMemo.clear();
+    const found = this.fuzzyLookup(word);
+    this.fuzzyMemo.set(word, found);
+    return found;
+  }
+
+  private fuzzyLookup(word: string): string | undefined {
     // The word itself is a deletion of a vocabulary stem (a letter missing), or shares a deletion (a letter wrong or swapped).
     const direct = this.deletions.get(word);
     if (direct?.[0]) return direct[0];

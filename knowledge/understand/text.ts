@@ -36,6 +36,7 @@ const ENGLISH_CONTRACTION = /([a-z])['’`](?=(t|s|re|ll|ve|d|m)\b)/g;
 const OTHER_APOSTROPHE = /(\p{L})['’ʼ`](?=\p{L})/gu;
 
 function apostrophes(text: string): string {
+  if (!/['’ʼ`]/.test(text)) return text;
   return text.replace(CYRILLIC_APOSTROPHE, '$1').replace(ENGLISH_CONTRACTION, '$1').replace(OTHER_APOSTROPHE, '$1 ');
 }
 const ARABIC_DIACRITICS = /[\u064B-\u065F\u0670\u0640]/g;

@@ -14,27 +14,35 @@ interface TownName {
 export class TownFinder {
   private readonly names: TownName[];
   private readonly byPostalCode = new Map<string, string>();
+  /** Normalised names and aliases (words joined by one space) → municipality id. */
+  private readonly byName = new Map<string, string>();
   private readonly fuse: Fuse<TownName>;
 
   constructor(private readonly municipalities: readonly Municipality[]) {
     this.names = municipalities.flatMap((m) => [m.name, ...m.aliases].map((name) => ({ id: m.id, name: normalise(name) })));
     for (const m of municipalities) for (const code of m.postalCodes) this.byPostalCode.set(code, m.id);
+    for (const t of this.names) this.byName.set(t.name.split(/[^\p{L}\p{N}]+/u).filter(Boolean).join(' '), t.id);
     this.fuse = new Fuse(this.names, { keys: ['name'], threshold: 0.34, includeScore: true, ignoreLocation: true });
   }
 
   /** A town named exactly (after normalisation) or by postal code anywhere in a message. */
   findIn(text: string): string | undefined {
     // Turkish separates suffixes from names with an apostrophe ("Kleve'de"): keep the name whole.
-    const n = ` ${normalise(text.replace(/['’ʼ`]/g, ' ')).replace(/[^\p{L}\p{N}]+/gu, ' ')} `;
-    for (const code of n.match(/\b\d{5}\b/g) ?? []) {
-      const id = this.byPostalCode.get(code);
-      if (id) return id;
+    const words = normalise(text.replace(/['’ʼ`]/g, ' ')).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+    for (const w of words) {
+      if (w.length === 5 && /^\d{5}$/.test(w)) {
+        const id = this.byPostalCode.get(w);
+        if (id) return id;
+      }
     }
-    let best: TownName | undefined;
-    for (const town of this.names) {
-      if (n.includes(` ${town.name} `) && (!best || town.name.length > best.name.length)) best = town;
+    // Longest names first: "emmerich am rhein" before "emmerich".
+    for (let n = 3; n >= 1; n--) {
+      for (let i = 0; i + n <= words.length; i++) {
+        const id = this.byName.get(words.slice(i, i + n).join(' '));
+        if (id) return id;
+      }
     }
-    return best?.id;
+    return undefined;
   }
 
   /** The answer to "which town do you live in?": exact, postal code, or the closest spelling. */

@@ -1,6 +1,6 @@
 import type { KnowledgeBase } from '../load.js';
 import type { Lexicons } from '../lexicon.js';
-import { LANGUAGES, type Language, type CrisisResource } from '../schema.js';
+import { LANGUAGES, type Language, type CrisisResource, type ServiceEntry } from '../schema.js';
 import MiniSearch from 'minisearch';
 import { EntrySearch } from '../search.js';
 import { appliesTo } from '../coverage.js';
@@ -54,6 +54,8 @@ const CUE_FUZZY = 7;
 
 /** Weight of the full-text topic profile next to the lexicon terms. */
 const PROFILE = 0.5;
+/** From this lexicon score on, the full-text topic profile is not consulted. */
+const PROFILE_SKIP = 3;
 /** Below this raw score no service topic is claimed. */
 const MIN_TOPIC = 0.6;
 /** A life area counts towards a "complex situation" from this raw score on. */
@@ -66,7 +68,8 @@ interface LanguageModel {
   /** The same cues by their content words only ("ما عم يتنفس" also catches "لا يتنفس"), where those words are distinctive. */
   cueContent: TermMatcher;
   translit?: TermMatcher;
-  names: Array<{ lang: Language; name: string }>;
+  /** Language names (one or two words, normalised) → the language they name. */
+  names: Map<string, Language>;
   switchWords: Set<string>;
 }
 
@@ -81,6 +84,8 @@ export class Understanding {
   readonly towns: TownFinder;
   private readonly serviceTopics: Set<string>;
   private readonly entryTopics: Map<string, string[]>;
+  private readonly entryById: Map<string, ServiceEntry>;
+  private readonly entriesByTopic = new Map<string, string[]>();
   private readonly topicSearch: Map<Language, MiniSearch<{ id: string; text: string }>> = new Map();
   /** The crisis phrases of all ten languages in one matcher, unstemmed. */
   private readonly crossCrisis: TermMatcher;
@@ -94,6 +99,8 @@ export class Understanding {
     this.towns = new TownFinder(kb.district.municipalities);
     this.serviceTopics = new Set(kb.taxonomy.topics.filter((t) => t.kind === 'service').map((t) => t.id));
     this.entryTopics = new Map(kb.services.map((e) => [e.id, e.topics]));
+    this.entryById = new Map(kb.services.map((e) => [e.id, e]));
+    for (const e of kb.services) for (const t of e.topics) this.entriesByTopic.set(t, [...(this.entriesByTopic.get(t) ?? []), e.id]);
     this.crossCrisis = new TermMatcher(null, crossCrisisSources(lexicons));
     for (const lang of LANGUAGES) {
       this.models.set(lang, buildModel(lang, lexicons));
@@ -155,7 +162,8 @@ export class Understanding {
     const crisis = crisisKinds.length > 0;
     const person = (cueScores.get('person') ?? 0) >= 0.5 || (topicScores.get('human') ?? 0) >= 1;
     // Entries: full text in the message's language. It re-ranks topics the lexicon found, never adds one.
-    const hits = this.search.search(queryTerms(tokens, lang), lang, 12);
+    const query = queryTerms(tokens, lang);
+    const hits = this.search.search(query, lang, 12);
     const maxHit = hits[0]?.score ?? 1;
     const boosted = new Set<string>();
     for (const hit of hits.slice(0, 5)) {
@@ -168,7 +176,9 @@ export class Understanding {
 
     // The wider vocabulary of each topic (its lexicon and its entries' texts) as a full-text profile:
     // catches wording the keyword lists do not have.
-    const profile = this.topicSearch.get(lang)!.search(queryTerms(tokens, lang)).slice(0, 3);
+    // Only needed where the lexicon found little; a clear keyword match is not second-guessed.
+    const strongest = Math.max(0, ...[...topicScores].filter(([id]) => this.serviceTopics.has(id)).map(([, v]) => v));
+    const profile = strongest >= PROFILE_SKIP ? [] : this.topicSearch.get(lang)!.search(query).slice(0, 3);
     const maxProfile = profile[0]?.score ?? 1;
     for (const [i, hit] of profile.entries()) {
       const id = String(hit.id);
@@ -212,19 +222,23 @@ export class Understanding {
     const municipality = input.municipality ?? this.towns.findIn(input.text);
     const topTopics = new Map(ranked.filter((t) => this.serviceTopics.has(t.id)).slice(0, 3).map((t, i) => [t.id, t.score * (1 - 0.15 * i)]));
     const hitScore = new Map(hits.map((h) => [h.id, h.score / maxHit]));
-    const entries = this.kb.services
-      .filter((e) => appliesTo(e, municipality))
-      .map((e) => {
-        const topic = Math.max(0, ...e.topics.map((t, i) => (topTopics.get(t) ?? 0) * (i === 0 ? 1 : 0.8)));
-        const local = municipality && e.area.scope === 'municipalities' ? 0.1 : 0;
-        // Without a recognised topic, only a strong full-text hit names an entry.
-        const hit = hitScore.get(e.id) ?? 0;
-        const score = topic > 0 ? topic + 0.3 * hit + local : topTopics.size === 0 && hit >= 0.8 ? 0.3 * hit : 0;
-        return { id: e.id, score: round(score) };
-      })
-      .filter((e) => e.score >= 0.15)
-      .sort((a, b) => b.score - a.score)
-      .slice(0, 8);
+    // Only entries of the top topics or found by full text can score.
+    const pool = new Set<string>(hits.map((h) => h.id));
+    for (const topic of topTopics.keys()) for (const id of this.entriesByTopic.get(topic) ?? []) pool.add(id);
+    const entries: Array<{ id: string; score: number }> = [];
+    for (const id of pool) {
+      const e = this.entryById.get(id)!;
+      if (!appliesTo(e, municipality)) continue;
+      let topic = 0;
+      e.topics.forEach((t, i) => (topic = Math.max(topic, (topTopics.get(t) ?? 0) * (i === 0 ? 1 : 0.8))));
+      const local = municipality && e.area.scope === 'municipalities' ? 0.1 : 0;
+      // Without a recognised topic, only a strong full-text hit names an entry.
+      const hit = hitScore.get(e.id) ?? 0;
+      const score = round(topic > 0 ? topic + 0.3 * hit + local : topTopics.size === 0 && hit >= 0.8 ? 0.3 * hit : 0);
+      if (score >= 0.15) entries.push({ id: e.id, score });
+    }
+    entries.sort((a, b) => b.score - a.score);
+    entries.length = Math.min(entries.length, 8);
 
     return {
       language: lang,
@@ -245,11 +259,14 @@ export class Understanding {
 
   /** "auf Arabisch bitte", "English", "по-українськи": a language named with a switch word, or alone. */
   private languageRequest(tokens: string[], model: LanguageModel): { languageRequest?: Language } {
-    const text = ` ${tokens.join(' ')} `;
-    const named = [...model.names, ...this.models.get('en')!.names].filter((n) => text.includes(` ${n.name} `));
-    if (named.length === 0) return {};
+    let named: Language | undefined;
+    for (let i = 0; i < tokens.length && !named; i++) {
+      named = model.names.get(tokens[i]!) ?? this.models.get('en')!.names.get(tokens[i]!);
+      if (!named && i + 1 < tokens.length) named = model.names.get(`${tokens[i]} ${tokens[i + 1]}`);
+    }
+    if (!named) return {};
     const switching = tokens.length <= 3 || tokens.some((t) => model.switchWords.has(t));
-    return switching ? { languageRequest: named[0]!.lang } : {};
+    return switching ? { languageRequest: named } : {};
   }
 }
 
@@ -298,8 +315,10 @@ function buildModel(lang: Language, lexicons: Lexicons): LanguageModel {
     cueContent: new TermMatcher(lang, contentSources, stop, CUE_FUZZY, true, false),
     cues: new TermMatcher(lang, cueSources, new Set(), CUE_FUZZY, false, false),
     ...(translit ? { translit } : {}),
-    names: (Object.entries(lexicon.languageNames) as Array<[Language, string[]]>).flatMap(([l, names]) =>
-      names.map((n) => ({ lang: l, name: tokenize(normalise(n)).join(' ') })),
+    names: new Map(
+      (Object.entries(lexicon.languageNames) as Array<[Language, string[]]>).flatMap(([l, names]) =>
+        names.map((n): [string, Language] => [tokenize(normalise(n)).join(' '), l]),
+      ),
     ),
     switchWords: new Set(lexicon.switchWords.map(normalise)),
   };
