@@ -5,6 +5,19 @@ import type { EngineDeps, TurnResult } from './engine.js';
 import { ACTIONS } from './engine.js';
 import { action, actions, text, type Reply } from './replies.js';
 
+/** JMD counsels up to this age, the MBE above it. */
+const JMD_MAX_AGE = 27;
+
+/** The general counselling service for an age: Jugendmigrationsdienst (12–27) or Migrationsberatung (over 27). */
+export function counsellingFor(age: number): 'counselling.youth' | 'counselling.adult' {
+  return age <= JMD_MAX_AGE ? 'counselling.youth' : 'counselling.adult';
+}
+
+/** Whether a taxonomy id is a service topic (answered from the knowledge base). */
+export function isServiceTopic(deps: EngineDeps, id: string | undefined): boolean {
+  return id !== undefined && deps.kb.taxonomy.topics.some((t) => t.id === id && t.kind === 'service');
+}
+
 /** At most this many services in one answer (Kurzintervention: the best one to three). */
 const MAX_SERVICES = 3;
 
@@ -74,7 +87,7 @@ export function answerTopic(deps: EngineDeps, state: ConversationState, topic: s
  * (JMD up to 27, MBE above), whose staff take over.
  */
 export function personReplies(deps: EngineDeps, state: ConversationState): Reply[] {
-  const topics = state.age === undefined ? ['counselling.adult', 'counselling.youth'] : [state.age <= 27 ? 'counselling.youth' : 'counselling.adult'];
+  const topics = state.age === undefined ? ['counselling.adult', 'counselling.youth'] : [counsellingFor(state.age)];
   const entries = topics.flatMap((t) => candidates(deps, t, state, {}).slice(0, state.age === undefined ? 1 : 2));
   const replies: Reply[] = [text('person.intro')];
   if (entries.length > 0) replies.push({ type: 'services', entryIds: entries.map((e) => e.id), onBehalf: state.onBehalf });

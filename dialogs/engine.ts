@@ -2,7 +2,7 @@ import type { KnowledgeBase } from '../knowledge/load.js';
 import { LANGUAGES, type Language } from '../knowledge/schema.js';
 import type { Understanding, Understood } from '../knowledge/understand/understand.js';
 import type { ConversationState } from './state.js';
-import { answerTopic, needsTown, personReplies } from './answer.js';
+import { answerTopic, counsellingFor, isServiceTopic, needsTown, personReplies } from './answer.js';
 import { crisisReplies } from './crisis.js';
 import { parseAge } from './age.js';
 import { action, actions, text, type Reply } from './replies.js';
@@ -83,7 +83,7 @@ function onAction(deps: EngineDeps, state: ConversationState, value: string): Tu
   }
   if (value.startsWith(ACTIONS.topic)) {
     const topic = value.slice(ACTIONS.topic.length);
-    if (!deps.kb.taxonomy.topics.some((t) => t.id === topic && t.kind === 'service')) return { state, replies: [text('error.unknownAction')], events: [] };
+    if (!isServiceTopic(deps, topic)) return { state, replies: [text('error.unknownAction')], events: [] };
     if (needsTown(deps, topic, state)) {
       return { state: { ...state, pending: { kind: 'town', text: '', attempts: 0 }, lastTopics: [topic] }, replies: [text('town.ask')], events: [] };
     }
@@ -162,7 +162,7 @@ function onMessage(deps: EngineDeps, state: ConversationState, message: string):
 function answerUnderstood(deps: EngineDeps, state: ConversationState, understood: Understood, original: string): TurnResult {
   const top = understood.topics[0]?.id;
   // Understanding ranks a recognised service need first; a weaker one is no answer.
-  const service = understood.outOfScope ? undefined : understood.topics.slice(0, 1).find((t) => deps.kb.taxonomy.topics.some((x) => x.id === t.id && x.kind === 'service'));
+  const service = understood.outOfScope || !isServiceTopic(deps, top) ? undefined : understood.topics[0];
 
   if (understood.person && !service) {
     return { state: { ...state, misses: 0 }, replies: personReplies(deps, state), events: [] };
@@ -183,7 +183,7 @@ function answerUnderstood(deps: EngineDeps, state: ConversationState, understood
     if (state.age === undefined) {
       return { state: { ...state, pending: { kind: 'age', text: original, attempts: 0 }, lastTopics: [topic] }, replies: [text('age.ask')], events: [] };
     }
-    topic = state.age <= 27 ? 'counselling.youth' : 'counselling.adult';
+    topic = counsellingFor(state.age);
   }
   if (needsTown(deps, topic, state)) {
     return { state: { ...state, pending: { kind: 'town', text: original, attempts: 0 }, lastTopics: [topic] }, replies: [text('town.ask')], events: [] };
@@ -199,7 +199,7 @@ function answerUnderstood(deps: EngineDeps, state: ConversationState, understood
 /** Whether a message states a new service need (ranked first by understanding). */
 function hasServiceNeed(deps: EngineDeps, understood: Understood): boolean {
   const top = understood.topics[0]?.id;
-  return !understood.outOfScope && deps.kb.taxonomy.topics.some((t) => t.id === top && t.kind === 'service');
+  return !understood.outOfScope && isServiceTopic(deps, top);
 }
 
 /** A few service topics as buttons, for people who do not know what to ask. */

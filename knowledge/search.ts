@@ -47,13 +47,12 @@ export class EntrySearch {
 
   /**
    * Entry ids with MiniSearch scores, best first.
-   * @param query normalised, stemmed terms joined by spaces (as the understanding core builds them);
-   * with `raw` set, plain text that is normalised and stemmed here, with typo tolerance (for the finder).
+   * @param query normalised, stemmed terms joined by spaces, as the understanding core builds them
    */
-  search(query: string, lang: Language, limit = 10, raw = false): Array<{ id: string; score: number }> {
+  search(query: string, lang: Language, limit = 10): Array<{ id: string; score: number }> {
     const index = this.indexes.get(lang)!;
     return index
-      .search(query, raw ? { fuzzy: 0.2, prefix: (term: string) => term.length >= 4 } : { processTerm: (term: string) => term, fields: ['title', 'german', 'provider'] })
+      .search(query, { processTerm: (term: string) => term, fields: ['title', 'german', 'provider'] })
       .slice(0, limit)
       .map((r) => ({ id: String(r.id), score: r.score }));
   }

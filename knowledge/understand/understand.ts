@@ -83,7 +83,6 @@ export class Understanding {
   private readonly search: EntrySearch;
   readonly towns: TownFinder;
   private readonly serviceTopics: Set<string>;
-  private readonly entryTopics: Map<string, string[]>;
   private readonly entryById: Map<string, ServiceEntry>;
   private readonly entriesByTopic = new Map<string, string[]>();
   private readonly topicSearch: Map<Language, MiniSearch<{ id: string; text: string }>> = new Map();
@@ -98,7 +97,6 @@ export class Understanding {
     this.search = new EntrySearch(kb.services);
     this.towns = new TownFinder(kb.district.municipalities);
     this.serviceTopics = new Set(kb.taxonomy.topics.filter((t) => t.kind === 'service').map((t) => t.id));
-    this.entryTopics = new Map(kb.services.map((e) => [e.id, e.topics]));
     this.entryById = new Map(kb.services.map((e) => [e.id, e]));
     for (const e of kb.services) for (const t of e.topics) this.entriesByTopic.set(t, [...(this.entriesByTopic.get(t) ?? []), e.id]);
     this.crossCrisis = new TermMatcher(null, crossCrisisSources(lexicons));
@@ -152,8 +150,7 @@ export class Understanding {
     }
     // German loanwords are understood in every language.
     if (lang !== 'de') {
-      const de = this.models.get('de')!;
-      add(topicScores, de.topics.match(de.topics.resolve(tokens)).filter((s) => this.serviceTopics.has(s.label)), LOANWORD);
+      add(topicScores, german.topics.match(german.topics.resolve(tokens)).filter((s) => this.serviceTopics.has(s.label)), LOANWORD);
     }
     // Crisis phrases of every language, so a crisis is caught even when the language was misread.
     for (const { label, score } of this.crossCrisis.match(this.crossCrisis.resolve(tokens, false))) cueScores.set(label, Math.max(cueScores.get(label) ?? 0, score));
@@ -167,7 +164,7 @@ export class Understanding {
     const maxHit = hits[0]?.score ?? 1;
     const boosted = new Set<string>();
     for (const hit of hits.slice(0, 5)) {
-      const main = this.entryTopics.get(hit.id)?.[0];
+      const main = this.entryById.get(hit.id)?.topics[0];
       if (!main || boosted.has(main) || !topicScores.has(main)) continue;
       boosted.add(main);
       topicScores.set(main, topicScores.get(main)! + 0.25 * (hit.score / maxHit));
@@ -177,8 +174,7 @@ export class Understanding {
     // The wider vocabulary of each topic (its lexicon and its entries' texts) as a full-text profile:
     // catches wording the keyword lists do not have.
     // Only needed where the lexicon found little; a clear keyword match is not second-guessed.
-    const strongest = Math.max(0, ...[...topicScores].filter(([id]) => this.serviceTopics.has(id)).map(([, v]) => v));
-    const profile = strongest >= PROFILE_SKIP ? [] : this.topicSearch.get(lang)!.search(query).slice(0, 3);
+    const profile = this.bestService(topicScores) >= PROFILE_SKIP ? [] : this.topicSearch.get(lang)!.search(query).slice(0, 3);
     const maxProfile = profile[0]?.score ?? 1;
     for (const [i, hit] of profile.entries()) {
       const id = String(hit.id);
@@ -191,11 +187,10 @@ export class Understanding {
     // Three life areas make a complex situation only when described, not when one word ("Duldung") touches three.
     const complex = (cueScores.get('complex') ?? 0) >= 0.5 || (topicScores.get('case-management') ?? 0) >= 1 || (areas.size >= 3 && tokens.length >= 8);
 
-    const concrete = (id: string) => this.serviceTopics.has(id);
     // JMD and MBE counsel on everything; an age or "advice" next to a concrete need should not outrank the need.
     const specific = [...topicScores].some(([id, s]) => this.serviceTopics.has(id) && !GENERAL_COUNSELLING.has(id) && s >= AREA);
     if (specific) for (const id of GENERAL_COUNSELLING) if (topicScores.has(id)) topicScores.set(id, topicScores.get(id)! * 0.75);
-    let bestService = Math.max(0, ...[...topicScores].filter(([id]) => concrete(id)).map(([, s]) => s));
+    let bestService = this.bestService(topicScores);
     const oos = topicScores.get('out-of-scope') ?? 0;
     const smalltalk = topicScores.get('smalltalk') ?? 0;
     // Weather, football, thanks: when those words weigh at least as much as any service word, they decide.
@@ -210,8 +205,8 @@ export class Understanding {
       .sort((a, b) => b[1] - a[1])
       .map(([id, s]) => ({ id, score: round(s / (s + 1)) }));
     // A recognised service need outranks greetings, out-of-scope words and other control topics in the same message.
-    const services = scored.filter((t) => concrete(t.id));
-    const controls = scored.filter((t) => !concrete(t.id));
+    const services = scored.filter((t) => this.serviceTopics.has(t.id));
+    const controls = scored.filter((t) => !this.serviceTopics.has(t.id));
     let ranked = bestService >= MIN_TOPIC ? [...services, ...controls] : [...controls, ...services];
     if (outOfScope && !ranked.some((t) => t.id === 'out-of-scope')) ranked.push({ id: 'out-of-scope', score: 0.5 });
     if (outOfScope) ranked = [ranked.find((t) => t.id === 'out-of-scope')!, ...ranked.filter((t) => t.id !== 'out-of-scope')];
@@ -220,6 +215,38 @@ export class Understanding {
     if (crisis) ranked = [{ id: 'emergency', score: 1 }, ...ranked.filter((t) => t.id !== 'emergency')];
 
     const municipality = input.municipality ?? this.towns.findIn(input.text);
+    const entries = outOfScope ? [] : this.rankEntries(ranked, hits, municipality);
+
+    return {
+      language: lang,
+      transliterated: guess.transliterated,
+      topics: ranked,
+      entries,
+      escalation: crisis ? 'urgent' : person || complex ? 'offer' : 'none',
+      crisis,
+      crisisKinds,
+      person,
+      complex,
+      outOfScope,
+      recognised,
+      ...(municipality ? { municipality } : {}),
+      ...this.languageRequest(tokens, model),
+    };
+  }
+
+  /** The strongest service topic's raw score. */
+  private bestService(topicScores: ReadonlyMap<string, number>): number {
+    let best = 0;
+    for (const [id, s] of topicScores) if (this.serviceTopics.has(id) && s > best) best = s;
+    return best;
+  }
+
+  /**
+   * Entries for the top three service topics and the full-text hits, in the town when one is known:
+   * a topic's main entries first, local ones slightly ahead, at most eight.
+   */
+  private rankEntries(ranked: ReadonlyArray<{ id: string; score: number }>, hits: ReadonlyArray<{ id: string; score: number }>, municipality: string | undefined): Array<{ id: string; score: number }> {
+    const maxHit = hits[0]?.score ?? 1;
     const topTopics = new Map(ranked.filter((t) => this.serviceTopics.has(t.id)).slice(0, 3).map((t, i) => [t.id, t.score * (1 - 0.15 * i)]));
     const hitScore = new Map(hits.map((h) => [h.id, h.score / maxHit]));
     // Only entries of the top topics or found by full text can score.
@@ -240,21 +267,7 @@ export class Understanding {
     entries.sort((a, b) => b.score - a.score);
     entries.length = Math.min(entries.length, 8);
 
-    return {
-      language: lang,
-      transliterated: guess.transliterated,
-      topics: ranked,
-      entries: outOfScope ? [] : entries,
-      escalation: crisis ? 'urgent' : person || complex ? 'offer' : 'none',
-      crisis,
-      crisisKinds,
-      person,
-      complex,
-      outOfScope,
-      recognised,
-      ...(municipality ? { municipality } : {}),
-      ...this.languageRequest(tokens, model),
-    };
+    return entries;
   }
 
   /** "auf Arabisch bitte", "English", "по-українськи": a language named with a switch word, or alone. */
