@@ -16,6 +16,7 @@ import { understandRoutes } from './routes/understand.js';
 import { chatRoutes } from './routes/chat.js';
 import { staticRoutes } from './routes/static.js';
 import { deleteExpired } from './store/conversations.js';
+import { ProactiveMessenger } from './proactive.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -25,6 +26,8 @@ export interface App {
   kb: KnowledgeBase;
   understanding: Understanding;
   i18n: i18n;
+  /** Channels register their proactive senders here; the handover uses it for status messages. */
+  proactive: ProactiveMessenger;
   close(): Promise<void>;
 }
 
@@ -43,6 +46,7 @@ export async function createApp(config: Config, options: { store?: Store } = {})
   const { kb, understanding } = buildUnderstanding(config.KNOWLEDGE_DIR);
   const store = options.store ?? (await openStore({ ...(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : {}), dataDir: config.DATA_DIR }));
   const i18n = await createI18n();
+  const proactive = new ProactiveMessenger();
   const conversations = new ConversationService(store, { kb, understanding }, i18n, config.DEFAULT_LANGUAGE);
 
   const perIp = new RateLimiter(config.RATE_LIMIT_PER_MINUTE);
@@ -76,6 +80,7 @@ export async function createApp(config: Config, options: { store?: Store } = {})
     kb,
     understanding,
     i18n,
+    proactive,
     async close() {
       clearInterval(sweep);
       await new Promise<void>((resolve) => server.close(() => resolve()));
