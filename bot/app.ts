@@ -1,5 +1,9 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { readFileSync } from 'node:fs';
+import { randomInt } from 'node:crypto';
+import { DEFAULT_STAFF_FILE, loadStaffOrThrow } from '../knowledge/staff.js';
+import type { HandoverDeps } from '../dialogs/handover/flow.js';
+import { newReference } from '../dialogs/handover/record.js';
 import type { i18n } from 'i18next';
 import type { Config } from './config.js';
 import { loadKnowledgeOrThrow, DEFAULT_KNOWLEDGE_DIR, type KnowledgeBase } from '../knowledge/load.js';
@@ -31,6 +35,11 @@ export interface App {
   close(): Promise<void>;
 }
 
+/** Staff data, the clock and unguessable references for warm handovers. */
+export function buildHandoverDeps(kb: KnowledgeBase, staffFile: string = DEFAULT_STAFF_FILE, clock: () => Date = () => new Date()): HandoverDeps {
+  return { staff: loadStaffOrThrow(staffFile, kb.district), clock, newReference: () => newReference(randomInt) };
+}
+
 /** Knowledge, lexicons and the understanding built from them: everything that only reads data files. */
 export function buildUnderstanding(knowledgeDir: string = DEFAULT_KNOWLEDGE_DIR): { kb: KnowledgeBase; understanding: Understanding } {
   const kb = loadKnowledgeOrThrow(knowledgeDir);
@@ -47,7 +56,8 @@ export async function createApp(config: Config, options: { store?: Store } = {})
   const store = options.store ?? (await openStore({ ...(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : {}), dataDir: config.DATA_DIR }));
   const i18n = await createI18n();
   const proactive = new ProactiveMessenger();
-  const conversations = new ConversationService(store, { kb, understanding }, i18n, config.DEFAULT_LANGUAGE);
+  const handover = buildHandoverDeps(kb, config.STAFF_FILE);
+  const conversations = new ConversationService(store, { kb, understanding, handover }, i18n, config.DEFAULT_LANGUAGE);
 
   const perIp = new RateLimiter(config.RATE_LIMIT_PER_MINUTE);
   const perConversation = new RateLimiter(Math.max(10, Math.floor(config.RATE_LIMIT_PER_MINUTE / 2)));

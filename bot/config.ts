@@ -27,8 +27,24 @@ export const configSchema = z.object({
   RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   DEFAULT_LANGUAGE: z.enum(['de', 'en', 'ar', 'fa', 'uk', 'ru', 'tr', 'pl', 'ro', 'bg']).default('de'),
   TRUST_PROXY: bool.default(false),
+  /** Case management units, people and capacities (YAML); the demo district's set by default. */
+  STAFF_FILE: z.string().min(1).optional(),
+  /** Demo mode creates the documented demo inbox accounts at start. Never in production. */
+  DEMO_MODE: bool.default(false),
+  /** Inbox session cookies carry `Secure` (browsers still accept them on http://localhost). */
+  SECURE_COOKIES: bool.default(true),
+  /** Inbox sessions end after this many hours. */
+  SESSION_HOURS: z.coerce.number().min(0.1).max(24 * 7).default(8),
+  /** Failed sign-ins per IP and user name per 15 minutes before sign-in is refused. */
+  LOGIN_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(5),
+  /** How often due notifications (webhooks, proactive messages) are sent, in milliseconds. */
+  OUTBOX_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000).default(5_000),
 });
-export type Config = z.infer<typeof configSchema>;
+
+/** Webhook secrets, one per team, named in the staff file: `LOTSE_WEBHOOK_SECRET_<NAME>`, at least 16 characters. */
+const webhookSecretsSchema = z.record(z.string().regex(/^LOTSE_WEBHOOK_SECRET_[A-Z0-9_]+$/), z.string().min(16, 'must be at least 16 characters'));
+
+export type Config = z.infer<typeof configSchema> & { webhookSecrets: Record<string, string> };
 
 /** Thrown for an invalid environment; the message names each variable and what is wrong. */
 export class ConfigError extends Error {
@@ -43,9 +59,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .map((key) => [key, env[key]]),
   );
   const result = configSchema.safeParse(relevant);
-  if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}=${JSON.stringify(relevant[String(i.path[0])] ?? '')}: ${i.message}`);
-    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  const secrets = Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith('LOTSE_WEBHOOK_SECRET_') && v !== undefined)) as Record<string, string>;
+  const parsedSecrets = webhookSecretsSchema.safeParse(secrets);
+  if (!result.success || !parsedSecrets.success) {
+    const issues = [...(result.success ? [] : result.error.issues.map((i) => `  ${i.path.join('.')}=${JSON.stringify(relevant[String(i.path[0])] ?? '')}: ${i.message}`)), ...(parsedSecrets.success ? [] : parsedSecrets.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`))];
+    throw new ConfigError(`invalid configuration:\n${issues.join('\n')}`);
   }
-  return result.data;
+  return { ...result.data, webhookSecrets: parsedSecrets.data };
 }

@@ -48,8 +48,10 @@ export function render(replies: readonly Reply[], t: Translator, lang: Language,
     switch (reply.type) {
       case 'text':
         return { type: 'text', text: t(reply.message.key, resolveParams(reply.message.params, t)) };
+      case 'lines':
+        return { type: 'text', text: reply.lines.map((l) => `${t(l.label.key, resolveParams(l.label.params, t))}: ${'text' in l.value ? l.value.text : t(l.value.key, resolveParams(l.value.params, t))}`).join('\n') };
       case 'actions':
-        return { type: 'actions', actions: reply.actions.map((a) => ({ label: 'text' in a.label ? a.label.text : t(a.label.key, a.label.params ?? {}), value: a.value })) };
+        return { type: 'actions', actions: reply.actions.map((a) => ({ label: 'text' in a.label ? a.label.text : t(a.label.key, resolveParams(a.label.params, t)), value: a.value })) };
       case 'services':
         return { type: 'services', cards: reply.entryIds.map((id) => kb.services.find((e) => e.id === id)).filter((e) => e !== undefined).map((e) => serviceCard(e, t, lang, kb)) };
       case 'crisis':
@@ -70,10 +72,18 @@ export function render(replies: readonly Reply[], t: Translator, lang: Language,
   });
 }
 
-/** Parameters named `topic` carry a key (`topic.<id>`); they are translated too. */
-function resolveParams(params: Record<string, string | number> | undefined, t: Translator): Record<string, string | number> {
+/** Translates parameters that carry keys: `topic`, `…Key` (one key) and `…Keys` (a comma-separated list). */
+export function resolveParams(params: Record<string, string | number> | undefined, t: Translator): Record<string, string | number> {
   if (!params) return {};
-  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, k === 'topic' && typeof v === 'string' ? t(v) : v]));
+  return Object.fromEntries(
+    Object.entries(params).map(([k, v]) => {
+      if (typeof v !== 'string') return [k, v];
+      if (k === 'topic') return [k, t(v)];
+      if (k.endsWith('Keys')) return [k.slice(0, -4), v.split(',').map((key) => t(key)).join(', ')];
+      if (k.endsWith('Key')) return [k.slice(0, -3), t(v)];
+      return [k, v];
+    }),
+  );
 }
 
 function languageName(kb: KnowledgeBase, code: string): string {

@@ -6,12 +6,14 @@ import { answerTopic, counsellingFor, isServiceTopic, needsTown, personReplies }
 import { crisisReplies } from './crisis.js';
 import { parseAge } from './age.js';
 import { action, actions, text, type Reply } from './replies.js';
+import { INTAKE } from './handover/intake.js';
+import { beginHandover, crisisDuringIntake, intakeTurn, resumeHandover, withdrawHandover, HANDOVER_ACTIONS, type HandoverDeps, type HandoverEvent, type WithdrawEvent } from './handover/flow.js';
 
 /** What reaches the engine: a typed message, or the value of a pressed button. */
 export type TurnInput = { kind: 'start' } | { kind: 'message'; text: string } | { kind: 'action'; value: string };
 
 /** Side effects a turn asks for; the edge writes them in the turn's transaction. */
-export type TurnEvent = { type: 'feedback'; helpful: boolean; language: Language; topics: string[]; entryIds: string[]; municipality?: string };
+export type TurnEvent = { type: 'feedback'; helpful: boolean; language: Language; topics: string[]; entryIds: string[]; municipality?: string } | HandoverEvent | WithdrawEvent;
 
 export interface TurnResult {
   state: ConversationState;
@@ -23,6 +25,7 @@ export interface TurnResult {
 export interface EngineDeps {
   kb: KnowledgeBase;
   understanding: Understanding;
+  handover: HandoverDeps;
 }
 
 /** Button values; the only strings the engine compares, and they never reach a person. */
@@ -41,7 +44,7 @@ export const ACTIONS = {
  * @returns the new state, the replies (as message keys and ids) and the events to store
  */
 export function runTurn(deps: EngineDeps, state: ConversationState, input: TurnInput): TurnResult {
-  if (input.kind === 'start') return { state, replies: welcome(deps), events: [] };
+  if (input.kind === 'start') return { state, replies: state.intake ? resumeHandover(deps, state) : welcome(deps), events: [] };
   if (input.kind === 'action') return onAction(deps, state, input.value);
   return onMessage(deps, state, input.text);
 }
@@ -75,7 +78,15 @@ function onAction(deps: EngineDeps, state: ConversationState, value: string): Tu
     const replies = helpful ? [text('feedback.thanks')] : [text('feedback.sorry'), actions(action('actions.person', ACTIONS.person))];
     return { state: { ...state, feedbackGiven: true }, replies, events: [event] };
   }
-  if (value === ACTIONS.person) return { state, replies: personReplies(deps, state), events: [] };
+  if (value === ACTIONS.person) {
+    if (state.intake) return { state, replies: resumeHandover(deps, state), events: [] };
+    return beginHandover(deps, state, state.lastTopics[0] === 'emergency' ? 'crisis' : state.misses >= 2 ? 'misses' : state.feedbackGiven ? 'feedback' : state.recent.length > 1 ? 'complex' : 'person');
+  }
+  if (value.startsWith(INTAKE)) {
+    if (!state.intake) return { state, replies: [text('intake.expired'), actions(action('actions.person', ACTIONS.person))], events: [] };
+    return intakeTurn(deps, state, { kind: 'choice', value: value.slice(INTAKE.length) });
+  }
+  if (value.startsWith(HANDOVER_ACTIONS.withdraw)) return withdrawHandover(state, value.slice(HANDOVER_ACTIONS.withdraw.length));
   if (value === ACTIONS.more || value === ACTIONS.childcare) {
     const topic = state.lastTopics[0];
     if (!topic) return { state, replies: [text('welcome.howCanIHelp'), topicExamples()], events: [] };
@@ -107,8 +118,20 @@ function onMessage(deps: EngineDeps, state: ConversationState, message: string):
 
   // A crisis comes before anything the conversation was waiting for.
   if (understood.crisis) {
-    next = { ...next, pending: undefined, lastTopics: ['emergency'], misses: 0 };
-    return { state: next, replies: crisisReplies(deps, understood.crisisKinds, next.language), events: [], understood };
+    next = { ...next, pending: undefined, lastTopics: ['emergency'], misses: 0, ...(understood.municipality ? { municipality: understood.municipality } : {}) };
+    const replies = crisisReplies(deps, understood.crisisKinds, next.language);
+    if (next.intake) return { ...crisisDuringIntake(deps, { ...next, recent: remember(next, message, ['emergency']) }, replies), understood };
+    return { state: { ...next, recent: remember(next, message, ['emergency']) }, replies, events: [], understood };
+  }
+
+  if (next.intake) {
+    // Before the consent, a new question ends the offer and is answered instead.
+    const early = next.intake.step === 'town' || next.intake.step === 'consent';
+    if (early && hasServiceNeed(deps, understood) && !deps.understanding.replyKind(message, next.language) && !(next.intake.step === 'town' && understood.municipality)) {
+      next = { ...next, intake: undefined };
+    } else {
+      return { ...intakeTurn(deps, next, { kind: 'text', text: message }), understood };
+    }
   }
 
   if (state.pending?.kind === 'town') {
@@ -165,7 +188,7 @@ function answerUnderstood(deps: EngineDeps, state: ConversationState, understood
   const service = understood.outOfScope || !isServiceTopic(deps, top) ? undefined : understood.topics[0];
 
   if (understood.person && !service) {
-    return { state: { ...state, misses: 0 }, replies: personReplies(deps, state), events: [] };
+    return beginHandover(deps, { ...state, recent: state.recent }, 'person');
   }
   if (top === 'privacy') return { state, replies: [text('privacy.info')], events: [] };
   if (!service) {
@@ -189,11 +212,17 @@ function answerUnderstood(deps: EngineDeps, state: ConversationState, understood
     return { state: { ...state, pending: { kind: 'town', text: original, attempts: 0 }, lastTopics: [topic] }, replies: [text('town.ask')], events: [] };
   }
   const ranked = understood.entries.map((e) => e.id);
-  const result = answerTopic(deps, state, topic, { ranked });
+  const result = answerTopic(deps, { ...state, recent: remember(state, original, understood.topics.slice(0, 2).map((t) => t.id)) }, topic, { ranked });
   if (understood.complex || understood.person) {
     return { ...result, replies: [text('escalation.complex'), ...result.replies.filter((r) => r.type !== 'actions'), actions(action('actions.person', ACTIONS.person), action('feedback.yes', ACTIONS.feedbackYes), action('feedback.no', ACTIONS.feedbackNo))] };
   }
   return result;
+}
+
+/** Keeps the person's own words of a request for a later handover (the last three). */
+function remember(state: ConversationState, words: string, topics: string[]): ConversationState['recent'] {
+  if (state.recent.some((r) => r.text === words)) return state.recent;
+  return [...state.recent, { text: words.slice(0, 1000), topics }].slice(-3);
 }
 
 /** Whether a message states a new service need (ranked first by understanding). */

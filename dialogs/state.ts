@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { languageSchema } from '../knowledge/schema.js';
+import { intakeSchema } from './handover/intake.js';
 
 /** What the assistant waits for after its last turn. */
 export const pendingSchema = z.discriminatedUnion('kind', [
@@ -31,11 +32,17 @@ export const conversationStateSchema = z.object({
   /** The person asks on behalf of someone else (volunteer mode). */
   onBehalf: z.boolean().default(false),
   feedbackGiven: z.boolean().default(false),
+  /** The person's recent requests in their own words, for the concerns of a handover (at most three). */
+  recent: z.array(z.object({ text: z.string().max(1000), topics: z.array(z.string()) })).max(3).default([]),
+  /** A handover being prepared (consent and intake); resumed when the person comes back. */
+  intake: intakeSchema.optional(),
+  /** Handovers sent from this conversation (for status messages and withdrawal). */
+  handovers: z.array(z.object({ reference: z.string(), unit: z.string(), at: z.string() })).default([]),
 });
 export type ConversationState = z.infer<typeof conversationStateSchema>;
 
 export function initialState(language: z.infer<typeof languageSchema>): ConversationState {
-  return { v: 1, language, languageChosen: false, lastTopics: [], shownEntries: [], misses: 0, onBehalf: false, feedbackGiven: false };
+  return { v: 1, language, languageChosen: false, lastTopics: [], shownEntries: [], misses: 0, onBehalf: false, feedbackGiven: false, recent: [], handovers: [] };
 }
 
 /** Parses stored state; anything invalid yields a fresh state in the default language. */

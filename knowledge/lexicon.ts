@@ -23,6 +23,8 @@ export const lexiconSchema = z.object({
   switchWords: terms,
   yes: terms,
   no: terms,
+  /** Words that end a running dialogue (the handover intake): "abbrechen", "cancel". */
+  cancel: terms,
   /** Arabizi / Finglish: Latin-script writing of Arabic or Persian. */
   translit: z.object({ markers: terms, topics: z.record(z.string(), terms).default({}) }).optional(),
 });

@@ -88,6 +88,8 @@ export class Understanding {
   private readonly topicSearch: Map<Language, MiniSearch<{ id: string; text: string }>> = new Map();
   /** The crisis phrases of all ten languages in one matcher, unstemmed. */
   private readonly crossCrisis: TermMatcher;
+  /** Short answers per language: normalised phrase → yes, no or cancel. */
+  private readonly replyWords = new Map<Language, Map<string, 'yes' | 'no' | 'cancel'>>();
 
   constructor(
     private readonly kb: KnowledgeBase,
@@ -101,9 +103,30 @@ export class Understanding {
     for (const e of kb.services) for (const t of e.topics) this.entriesByTopic.set(t, [...(this.entriesByTopic.get(t) ?? []), e.id]);
     this.crossCrisis = new TermMatcher(null, crossCrisisSources(lexicons));
     for (const lang of LANGUAGES) {
+      const words = new Map<string, 'yes' | 'no' | 'cancel'>();
+      const lexicon = lexicons[lang];
+      for (const [kind, terms] of [['yes', lexicon.yes], ['no', lexicon.no], ['cancel', lexicon.cancel]] as const) for (const t of terms) words.set(replyKey(t), kind);
+      this.replyWords.set(lang, words);
       this.models.set(lang, buildModel(lang, lexicons));
       this.topicSearch.set(lang, buildTopicSearch(lang, kb, lexicons));
     }
+  }
+
+  /**
+   * Whether a short answer means yes, no or cancel (in the conversation's language, German or English):
+   * the whole answer or its first words are such a phrase ("ja gerne", "nein danke", "abbrechen").
+   */
+  replyKind(text: string, language: Language): 'yes' | 'no' | 'cancel' | undefined {
+    const words = replyKey(text).split(' ').filter(Boolean);
+    if (words.length === 0 || words.length > 6) return undefined;
+    for (const lang of new Set<Language>([language, 'de', 'en'])) {
+      const known = this.replyWords.get(lang)!;
+      for (let n = Math.min(3, words.length); n >= 1; n--) {
+        const kind = known.get(words.slice(0, n).join(' '));
+        if (kind) return kind;
+      }
+    }
+    return undefined;
   }
 
   /** Which lexicon terms a message matched, per matcher: for editors tuning the lexicons. */
@@ -385,4 +408,9 @@ function crossCrisisSources(lexicons: Lexicons): TermSource[] {
       }),
     ),
   }));
+}
+
+/** A short answer as compared: normalised, punctuation and emoji dropped. */
+function replyKey(text: string): string {
+  return normalise(text).replace(/[^\p{L}\p{N}\s]+/gu, ' ').replace(/\s+/g, ' ').trim();
 }

@@ -1,0 +1,490 @@
+import { z } from 'zod';
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { LANGUAGES, languageSchema, type Language } from '../../knowledge/schema.js';
+import { action, actions, text, type Action, type Line, type Reply } from '../replies.js';
+
+/** Button values of the intake start with this; the rest names the choice. */
+export const INTAKE = 'intake:';
+
+export const CONTACT_METHODS = ['chat', 'phone', 'email', 'in-person'] as const;
+export const CONTACT_TIMES = ['morning', 'afternoon', 'anytime'] as const;
+export const AGE_GROUPS = ['under-18', '18-27', '28-64', '65-plus'] as const;
+export const URGENCIES = ['urgent', 'deadline', 'normal'] as const;
+export const INSTITUTIONS = ['jobcenter', 'employment-agency', 'jmd', 'mbe', 'school', 'kita', 'youth-office', 'social-office', 'immigration-office', 'doctor'] as const;
+export const RESIDENCE = ['eu', 'asylum', 'protection', 'temporary-protection', 'toleration', 'permit', 'settled', 'not-said'] as const;
+export type Urgency = (typeof URGENCIES)[number];
+
+/** Limits for free-text answers; longer ones are re-asked, never cut. */
+export const MAX_ANSWER = { name: 80, contactTime: 200, household: 300, deadline: 200, concern: 1000 } as const;
+
+/** The consent text's version, stored with the record (change it whenever `intake.consent.body` changes). */
+export const CONSENT_VERSION = 'consent-2026-11';
+
+const concernSchema = z.object({ topic: z.string().optional(), words: z.string().min(1).max(MAX_ANSWER.concern) });
+
+/** Every answer, each validated by its own schema; absent = not asked yet or skipped. */
+export const intakeFieldsSchema = z.object({
+  contact: z.enum(CONTACT_METHODS).optional(),
+  phone: z.string().optional(),
+  email: z.email().optional(),
+  contactTime: z.union([z.enum(CONTACT_TIMES), z.string().trim().min(1).max(MAX_ANSWER.contactTime)]).optional(),
+  name: z.string().trim().min(1).max(MAX_ANSWER.name).optional(),
+  ageGroup: z.enum(AGE_GROUPS).optional(),
+  household: z.string().trim().min(1).max(MAX_ANSWER.household).optional(),
+  concerns: z.array(concernSchema).min(1).max(5).optional(),
+  urgency: z.enum(URGENCIES).optional(),
+  deadline: z.string().trim().min(1).max(MAX_ANSWER.deadline).optional(),
+  institutions: z.array(z.enum(INSTITUTIONS)).optional(),
+  preferredLanguage: languageSchema.optional(),
+  interpreter: z.boolean().optional(),
+  residence: z.enum(RESIDENCE).optional(),
+  transcript: z.boolean().optional(),
+});
+export type IntakeFields = z.infer<typeof intakeFieldsSchema>;
+
+export const STEPS = ['town', 'consent', 'contact', 'phone', 'email', 'contactTime', 'name', 'ageGroup', 'household', 'concerns', 'urgency', 'deadline', 'institutions', 'language', 'interpreter', 'residence', 'transcript', 'summary'] as const;
+export type StepId = (typeof STEPS)[number];
+
+/** The draft of a handover, part of the conversation state: leaving and coming back resumes it. */
+export const intakeSchema = z.object({
+  step: z.enum(STEPS),
+  /** A crisis or an explicit emergency: the dialogue asks only what the contact needs. */
+  urgent: z.boolean(),
+  trigger: z.enum(['person', 'complex', 'misses', 'crisis', 'feedback']),
+  consent: z.object({ version: z.string(), language: languageSchema, at: z.string() }).optional(),
+  fields: intakeFieldsSchema,
+  /** Steps the person skipped (so they are not asked again). */
+  skipped: z.array(z.enum(STEPS)).default([]),
+  /** A correction from the summary: after this step, back to the summary. */
+  correcting: z.boolean().default(false),
+  /** The person chose to rewrite their concerns; the next message is their own words. */
+  rewriting: z.boolean().default(false),
+  attempts: z.number().int().min(0).default(0),
+});
+export type IntakeDraft = z.infer<typeof intakeSchema>;
+
+/** What the intake needs from the rest of the conversation. */
+export interface IntakeContext {
+  language: Language;
+  municipality?: string;
+  /** The person's own words from this conversation, with the topics understood in them. */
+  recent: ReadonlyArray<{ text: string; topics: string[] }>;
+  age?: number;
+  /** Resolves a typed town (misspellings, postal codes) to a municipality id. */
+  resolveTown(answer: string): string | undefined;
+  townName(id: string): string;
+  towns: ReadonlyArray<{ id: string; name: string }>;
+  /** The unit a record would go to and its name, for the consent text. */
+  unitFor(municipality: string): string;
+  /** "yes", "no" or "cancel" when a short typed answer means that. */
+  replyKind(answer: string): 'yes' | 'no' | 'cancel' | undefined;
+  /** The taxonomy topics understood in a text (for concerns typed during the intake). */
+  topicsOf(answer: string): string[];
+  languageName(code: Language): string;
+  retentionDays: number;
+}
+
+/** What a person did in one intake turn. */
+export type IntakeInput = { kind: 'choice'; value: string } | { kind: 'text'; text: string };
+
+type Outcome =
+  | { kind: 'continue'; draft: IntakeDraft; replies: Reply[]; municipality?: string }
+  | { kind: 'declined'; replies: Reply[] }
+  | { kind: 'cancelled'; replies: Reply[] }
+  | { kind: 'send'; draft: IntakeDraft };
+
+type Answer =
+  | { ok: true; fields?: Partial<IntakeFields>; municipality?: string }
+  | { ok: false; error: Reply[] }
+  /** Stay on the question with changed answers (a multiple choice being ticked). */
+  | { ok: 'stay'; fields: Partial<IntakeFields>; replies: Reply[] };
+
+interface Step {
+  id: StepId;
+  /** Optional steps get a "skip" button and can be left out. */
+  optional: boolean;
+  /** Whether the step is asked at all for this draft. */
+  applies(d: IntakeDraft, ctx: IntakeContext): boolean;
+  /** Whether it already has its answer. */
+  done(d: IntakeDraft, ctx: IntakeContext): boolean;
+  ask(d: IntakeDraft, ctx: IntakeContext): Reply[];
+  answer(input: IntakeInput, d: IntakeDraft, ctx: IntakeContext): Answer;
+}
+
+const choice = (key: string, value: string): Action => action(key, `${INTAKE}${value}`);
+const skip = choice('intake.skip', 'skip');
+const cancel = choice('intake.cancel', 'cancel');
+const invalid = (key: string, params?: Record<string, string | number>): Answer => ({ ok: false, error: [text(key, params)] });
+
+/** A step answered by one button out of `options` (typed answers are matched against nothing: buttons only). */
+function buttons<K extends keyof IntakeFields>(id: StepId, field: K, options: readonly string[], labelPrefix: string, optional: boolean, applies: Step['applies'] = () => true): Step {
+  return {
+    id,
+    optional,
+    applies,
+    done: (d) => d.fields[field] !== undefined,
+    ask: () => [text(`intake.${id}.ask`), actions(...options.map((o) => choice(`${labelPrefix}.${o}`, o)))],
+    answer(input) {
+      if (input.kind === 'choice' && options.includes(input.value)) return { ok: true, fields: { [field]: input.value } as Partial<IntakeFields> };
+      return invalid('intake.pickOne');
+    },
+  };
+}
+
+/** A free-text step with a length limit. */
+function freeText(id: StepId, field: 'name' | 'household' | 'deadline', max: number, applies: Step['applies'] = () => true, extra: Action[] = []): Step {
+  return {
+    id,
+    optional: id !== 'deadline',
+    applies,
+    done: (d) => d.fields[field] !== undefined,
+    ask: () => [text(`intake.${id}.ask`), ...(extra.length ? [actions(...extra)] : [])],
+    answer(input) {
+      const value = input.kind === 'text' ? input.text.trim() : extra.find((a) => a.value === `${INTAKE}${input.value}`) ? input.value : '';
+      if (!value) return invalid('intake.typeAnswer');
+      if (value.length > max) return invalid('intake.tooLong', { max });
+      return { ok: true, fields: { [field]: value } };
+    },
+  };
+}
+
+const notUrgent = (d: IntakeDraft) => !d.urgent;
+
+const STEP_LIST: Step[] = [
+  {
+    id: 'town',
+    optional: false,
+    applies: () => true,
+    done: (_d, ctx) => ctx.municipality !== undefined,
+    ask: () => [text('intake.town.ask')],
+    answer(input, d, ctx) {
+      const town = input.kind === 'choice' ? ctx.towns.find((t) => `town-${t.id}` === input.value)?.id : ctx.resolveTown(input.text);
+      if (town) return { ok: true, municipality: town };
+      // After one miss, the towns as buttons: nobody should fail on spelling.
+      return { ok: false, error: [text('intake.town.unknown'), actions(...ctx.towns.map((t) => ({ label: { text: t.name }, value: `${INTAKE}town-${t.id}` })), cancel)] };
+    },
+  },
+  {
+    id: 'consent',
+    optional: false,
+    applies: () => true,
+    done: (d) => d.consent !== undefined,
+    ask: (_d, ctx) => [
+      text('intake.consent.body', { team: ctx.unitFor(ctx.municipality!), days: ctx.retentionDays }),
+      actions(choice('intake.consent.agree', 'yes'), choice('intake.consent.decline', 'no')),
+    ],
+    answer(input, _d, ctx) {
+      const kind = input.kind === 'choice' ? input.value : ctx.replyKind(input.text);
+      if (kind === 'yes') return { ok: true };
+      return invalid('intake.consent.again');
+    },
+  },
+  buttons('contact', 'contact', CONTACT_METHODS, 'intake.contact', false),
+  {
+    id: 'phone',
+    optional: false,
+    applies: (d) => d.fields.contact === 'phone',
+    done: (d) => d.fields.phone !== undefined,
+    ask: () => [text('intake.phone.ask')],
+    answer(input) {
+      const raw = input.kind === 'text' ? toLatinDigits(input.text) : '';
+      const phone = parsePhoneNumberFromString(raw, 'DE');
+      if (!phone?.isValid()) return invalid('intake.phone.invalid');
+      return { ok: true, fields: { phone: phone.number } };
+    },
+  },
+  {
+    id: 'email',
+    optional: false,
+    applies: (d) => d.fields.contact === 'email',
+    done: (d) => d.fields.email !== undefined,
+    ask: () => [text('intake.email.ask')],
+    answer(input) {
+      const parsed = z.email().max(200).safeParse(input.kind === 'text' ? input.text.trim() : '');
+      return parsed.success ? { ok: true, fields: { email: parsed.data } } : invalid('intake.email.invalid');
+    },
+  },
+  {
+    id: 'contactTime',
+    optional: true,
+    applies: (d) => d.fields.contact !== 'chat' && notUrgent(d),
+    done: (d) => d.fields.contactTime !== undefined,
+    ask: () => [text('intake.contactTime.ask'), actions(...CONTACT_TIMES.map((t) => choice(`intake.contactTime.${t}`, t)))],
+    answer(input) {
+      if (input.kind === 'choice') return (CONTACT_TIMES as readonly string[]).includes(input.value) ? { ok: true, fields: { contactTime: input.value } } : invalid('intake.pickOne');
+      const value = input.text.trim();
+      if (value.length > MAX_ANSWER.contactTime) return invalid('intake.tooLong', { max: MAX_ANSWER.contactTime });
+      return value ? { ok: true, fields: { contactTime: value } } : invalid('intake.typeAnswer');
+    },
+  },
+  freeText('name', 'name', MAX_ANSWER.name),
+  {
+    ...buttons('ageGroup', 'ageGroup', AGE_GROUPS, 'intake.ageGroup', true, notUrgent),
+    // An age the person already gave is not asked again.
+    done: (d) => d.fields.ageGroup !== undefined,
+  },
+  freeText('household', 'household', MAX_ANSWER.household, notUrgent, [choice('intake.household.alone', 'alone')]),
+  {
+    id: 'concerns',
+    optional: false,
+    applies: () => true,
+    done: (d) => d.fields.concerns !== undefined,
+    ask(d, ctx) {
+      const prefilled = prefillConcerns(ctx);
+      if (d.rewriting || prefilled.length === 0) return [text('intake.concerns.ask')];
+      return [
+        text('intake.concerns.confirm', { list: prefilled.map((c) => `• „${c.words}“`).join('\n') }),
+        actions(choice('intake.concerns.right', 'right'), choice('intake.concerns.rewrite', 'rewrite')),
+      ];
+    },
+    answer(input, d, ctx) {
+      if (input.kind === 'choice' && input.value === 'right' && !d.rewriting) {
+        const prefilled = prefillConcerns(ctx);
+        return prefilled.length ? { ok: true, fields: { concerns: prefilled } } : invalid('intake.typeAnswer');
+      }
+      if (input.kind === 'choice') return invalid('intake.typeAnswer');
+      const words = input.text.trim();
+      if (!words) return invalid('intake.typeAnswer');
+      if (words.length > MAX_ANSWER.concern) return invalid('intake.tooLong', { max: MAX_ANSWER.concern });
+      const topic = ctx.topicsOf(words)[0];
+      return { ok: true, fields: { concerns: [{ words, ...(topic ? { topic } : {}) }] } };
+    },
+  },
+  {
+    ...buttons('urgency', 'urgency', URGENCIES, 'intake.urgency', false, notUrgent),
+  },
+  freeText('deadline', 'deadline', MAX_ANSWER.deadline, (d) => d.fields.urgency === 'deadline'),
+  {
+    id: 'institutions',
+    optional: true,
+    applies: notUrgent,
+    done: (d) => d.fields.institutions !== undefined && !d.skipped.includes('institutions') && d.step !== 'institutions',
+    ask: (d) => institutionsQuestion(d.fields.institutions ?? []),
+    answer(input, d) {
+      if (input.kind !== 'choice') return invalid('intake.pickOne');
+      if (input.value === 'done') return { ok: true, fields: { institutions: d.fields.institutions ?? [] } };
+      if (input.value === 'none') return { ok: true, fields: { institutions: [] } };
+      const id = (INSTITUTIONS as readonly string[]).includes(input.value) ? (input.value as (typeof INSTITUTIONS)[number]) : undefined;
+      if (!id) return invalid('intake.pickOne');
+      const chosen = d.fields.institutions ?? [];
+      const next = chosen.includes(id) ? chosen.filter((i) => i !== id) : [...chosen, id];
+      // Ticking stays on this step: the question is asked again with the selection.
+      return { ok: 'stay', fields: { institutions: next }, replies: institutionsQuestion(next) };
+    },
+  },
+  {
+    id: 'language',
+    optional: false,
+    applies: notUrgent,
+    done: (d) => d.fields.preferredLanguage !== undefined,
+    ask: (_d, ctx) => [
+      text('intake.language.ask'),
+      actions(...[ctx.language, ...LANGUAGES.filter((l) => l !== ctx.language)].map((l) => ({ label: { text: ctx.languageName(l) }, value: `${INTAKE}lang-${l}` }))),
+    ],
+    answer(input) {
+      const code = input.kind === 'choice' && input.value.startsWith('lang-') ? input.value.slice(5) : '';
+      const parsed = languageSchema.safeParse(code);
+      return parsed.success ? { ok: true, fields: { preferredLanguage: parsed.data } } : invalid('intake.pickOne');
+    },
+  },
+  {
+    id: 'interpreter',
+    optional: true,
+    applies: (d) => notUrgent(d) && d.fields.preferredLanguage !== undefined && d.fields.preferredLanguage !== 'de',
+    done: (d) => d.fields.interpreter !== undefined,
+    ask: (d, ctx) => [text('intake.interpreter.ask', { language: ctx.languageName(d.fields.preferredLanguage ?? ctx.language) }), yesNo()],
+    answer: (input, _d, ctx) => yesNoAnswer(input, ctx, 'interpreter'),
+  },
+  buttons('residence', 'residence', RESIDENCE, 'intake.residence', true, notUrgent),
+  {
+    id: 'transcript',
+    optional: false,
+    applies: () => true,
+    done: (d) => d.fields.transcript !== undefined,
+    ask: () => [text('intake.transcript.ask'), yesNo()],
+    answer: (input, _d, ctx) => yesNoAnswer(input, ctx, 'transcript'),
+  },
+  {
+    id: 'summary',
+    optional: false,
+    applies: () => true,
+    done: () => false,
+    ask: (d, ctx) => [
+      text('intake.summary.intro'),
+      { type: 'lines', lines: summaryLines(d, ctx) },
+      actions(choice('intake.summary.send', 'send'), choice('intake.summary.correct', 'correct'), cancel),
+    ],
+    answer: () => invalid('intake.pickOne'),
+  },
+];
+
+const STEP_BY_ID = new Map(STEP_LIST.map((s) => [s.id, s]));
+
+function yesNo(): Reply {
+  return actions(choice('intake.yes', 'yes'), choice('intake.no', 'no'));
+}
+
+function yesNoAnswer(input: IntakeInput, ctx: IntakeContext, field: 'interpreter' | 'transcript'): Answer {
+  const kind = input.kind === 'choice' ? input.value : ctx.replyKind(input.text);
+  if (kind === 'yes' || kind === 'no') return { ok: true, fields: { [field]: kind === 'yes' } };
+  return invalid('intake.yesOrNo');
+}
+
+function institutionsQuestion(chosen: readonly string[]): Reply[] {
+  return [
+    text('intake.institutions.ask'),
+    actions(
+      ...INSTITUTIONS.map((i): Action => ({ label: chosen.includes(i) ? { key: 'intake.institutions.chosen', params: { nameKey: `intake.institutions.${i}` } } : { key: `intake.institutions.${i}` }, value: `${INTAKE}${i}` })),
+      choice(chosen.length ? 'intake.institutions.done' : 'intake.institutions.none', chosen.length ? 'done' : 'none'),
+    ),
+  ];
+}
+
+/** The person's own words from the conversation, newest last, at most three. */
+function prefillConcerns(ctx: IntakeContext): Array<{ words: string; topic?: string }> {
+  return ctx.recent.slice(-3).map((r) => ({ words: r.text.slice(0, MAX_ANSWER.concern), ...(r.topics[0] ? { topic: r.topics[0] } : {}) }));
+}
+
+/** Arabic-Indic and Persian digits to Latin ones (phone numbers typed on Arabic keyboards). */
+function toLatinDigits(s: string): string {
+  return s.replace(/[٠-٩۰-۹]/g, (c) => String((c.charCodeAt(0) - (c >= '۰' ? 0x6f0 : 0x660)) % 10));
+}
+
+/** The summary the person confirms: one line per answer, typed values as typed, choices as labels. */
+function summaryLines(d: IntakeDraft, ctx: IntakeContext): Line[] {
+  const f = d.fields;
+  const lines: Line[] = [];
+  const add = (label: string, value: Line['value']) => lines.push({ label: { key: `intake.summary.field.${label}` }, value });
+  const key = (k: string, params?: Record<string, string | number>) => (params ? { key: k, params } : { key: k });
+  if (ctx.municipality) add('town', { text: ctx.townName(ctx.municipality) });
+  if (f.contact) add('contact', key('intake.summary.contact', { methodKey: `intake.contact.${f.contact}`, detail: f.phone ?? f.email ?? '' }));
+  if (f.contactTime) add('contactTime', (CONTACT_TIMES as readonly string[]).includes(f.contactTime) ? key(`intake.contactTime.${f.contactTime}`) : { text: f.contactTime });
+  if (f.name) add('name', { text: f.name });
+  if (f.ageGroup) add('ageGroup', key(`intake.ageGroup.${f.ageGroup}`));
+  if (f.household) add('household', f.household === 'alone' ? key('intake.household.alone') : { text: f.household });
+  for (const c of f.concerns ?? []) add('concerns', { text: `„${c.words}“` });
+  if (d.urgent) add('urgency', key('intake.urgency.urgent'));
+  else if (f.urgency) add('urgency', f.deadline ? key('intake.summary.deadline', { levelKey: `intake.urgency.${f.urgency}`, deadline: f.deadline }) : key(`intake.urgency.${f.urgency}`));
+  if (f.institutions) add('institutions', f.institutions.length ? key('intake.summary.list', { itemsKeys: f.institutions.map((i) => `intake.institutions.${i}`).join(',') }) : key('intake.institutions.none'));
+  if (f.preferredLanguage) add('language', f.interpreter ? key('intake.summary.withInterpreter', { language: ctx.languageName(f.preferredLanguage) }) : { text: ctx.languageName(f.preferredLanguage) });
+  add('residence', key(`intake.residence.${f.residence ?? 'not-said'}`));
+  if (f.transcript !== undefined) add('transcript', key(f.transcript ? 'intake.yes' : 'intake.no'));
+  return lines;
+}
+
+/** The first step after `from` that applies and has no answer yet. */
+function nextStep(d: IntakeDraft, ctx: IntakeContext, from: StepId | undefined): Step {
+  const start = from ? STEP_LIST.findIndex((s) => s.id === from) + 1 : 0;
+  for (const step of STEP_LIST.slice(start)) {
+    if (step.id === 'summary') return step;
+    if (!step.applies(d, ctx) || d.skipped.includes(step.id)) continue;
+    if (!step.done(d, ctx)) return step;
+  }
+  return STEP_BY_ID.get('summary')!;
+}
+
+/** Starts a handover: the first question (the town, when it is not known, then the consent). */
+export function startIntake(ctx: IntakeContext, trigger: IntakeDraft['trigger'], urgent: boolean): { draft: IntakeDraft; replies: Reply[] } {
+  const base: IntakeDraft = { step: 'town', urgent, trigger, fields: {}, skipped: [], correcting: false, rewriting: false, attempts: 0 };
+  if (ctx.age !== undefined) base.fields.ageGroup = ctx.age < 18 ? 'under-18' : ctx.age <= 27 ? '18-27' : ctx.age <= 64 ? '28-64' : '65-plus';
+  const step = nextStep(base, ctx, undefined);
+  const draft = { ...base, step: step.id };
+  return { draft, replies: [text(urgent ? 'intake.introUrgent' : 'intake.intro'), ...askStep(step, draft, ctx)] };
+}
+
+/** The current question again (after coming back, or after a crisis interrupted the intake). */
+export function repeatQuestion(draft: IntakeDraft, ctx: IntakeContext): Reply[] {
+  return askStep(STEP_BY_ID.get(draft.step)!, draft, ctx);
+}
+
+function askStep(step: Step, d: IntakeDraft, ctx: IntakeContext): Reply[] {
+  return withExtras(step, step.ask(d, ctx));
+}
+
+function withExtras(step: Step, replies: Reply[]): Reply[] {
+  // Every question after the consent can be cancelled; optional ones skipped.
+  const extra: Action[] = [...(step.optional ? [skip] : []), ...(step.id !== 'consent' && step.id !== 'summary' ? [cancel] : [])];
+  if (extra.length === 0) return replies;
+  const last = replies[replies.length - 1];
+  if (last?.type === 'actions') return [...replies.slice(0, -1), { type: 'actions', actions: [...last.actions, ...extra] }];
+  return [...replies, actions(...extra)];
+}
+
+/**
+ * One answer in the intake: validated by the step's schema, then the next question,
+ * the summary, or a clear re-ask in the person's language.
+ */
+export function continueIntake(draft: IntakeDraft, input: IntakeInput, ctx: IntakeContext, now: Date): Outcome {
+  const step = STEP_BY_ID.get(draft.step)!;
+  const kind = input.kind === 'choice' ? input.value : ctx.replyKind(input.text);
+
+  if (kind === 'cancel' || (step.id === 'consent' && kind === 'no') || (step.id === 'town' && kind === 'no')) {
+    return step.id === 'consent' || step.id === 'town' ? { kind: 'declined', replies: [text('intake.consent.declined')] } : { kind: 'cancelled', replies: [text('intake.cancelled')] };
+  }
+
+  if (step.id === 'summary') {
+    if (input.kind === 'choice' && input.value === 'send') return { kind: 'send', draft };
+    if (input.kind === 'choice' && input.value === 'correct') {
+      const fields = correctableSteps(draft, ctx);
+      return { kind: 'continue', draft, replies: [text('intake.summary.which'), actions(...fields.map((s) => choice(`intake.summary.field.${s === 'phone' || s === 'email' ? 'contact' : s === 'deadline' ? 'urgency' : s === 'interpreter' ? 'language' : s}`, `edit-${s}`)), choice('intake.summary.back', 'back'))] };
+    }
+    if (input.kind === 'choice' && input.value.startsWith('edit-')) {
+      const target = STEP_BY_ID.get(input.value.slice(5) as StepId);
+      if (!target || !correctableSteps(draft, ctx).includes(target.id)) return { kind: 'continue', draft, replies: [text('intake.pickOne'), ...askStep(step, draft, ctx)] };
+      const cleared = clearStep(draft, target.id);
+      const next = { ...cleared, step: target.id, correcting: true, attempts: 0 };
+      return { kind: 'continue', draft: next, replies: askStep(target, next, ctx) };
+    }
+    return { kind: 'continue', draft, replies: askStep(step, draft, ctx) };
+  }
+
+  if (input.kind === 'choice' && input.value === 'rewrite' && step.id === 'concerns') {
+    const next = { ...draft, rewriting: true };
+    return { kind: 'continue', draft: next, replies: [text('intake.concerns.ask'), actions(cancel)] };
+  }
+
+  let next: IntakeDraft = draft;
+  let municipality: string | undefined;
+  if (input.kind === 'choice' && input.value === 'skip' && step.optional) {
+    next = { ...draft, skipped: [...draft.skipped, step.id] };
+  } else {
+    const result = step.answer(input, draft, ctx);
+    if (result.ok === 'stay') {
+      const kept = { ...draft, fields: { ...draft.fields, ...result.fields } };
+      return { kind: 'continue', draft: kept, replies: withExtras(step, result.replies) };
+    }
+    if (!result.ok) {
+      const kept = { ...draft, attempts: draft.attempts + 1 };
+      // The town's re-ask carries its own buttons; other steps repeat their question.
+      return { kind: 'continue', draft: kept, replies: step.id === 'town' ? result.error : [...result.error, ...askStep(step, kept, ctx)] };
+    }
+    next = { ...draft, fields: { ...draft.fields, ...result.fields }, attempts: 0, rewriting: false };
+    if (step.id === 'consent') next.consent = { version: CONSENT_VERSION, language: ctx.language, at: now.toISOString() };
+    municipality = result.municipality;
+  }
+
+  const context = municipality ? { ...ctx, municipality } : ctx;
+  // A correction goes back to the summary unless it opened a follow-up question (phone after "by phone").
+  const following = nextStep(next, context, step.id);
+  const target = next.correcting && following.id !== 'phone' && following.id !== 'email' && following.id !== 'deadline' && following.id !== 'interpreter' ? STEP_BY_ID.get('summary')! : following;
+  next = { ...next, step: target.id, correcting: target.id === 'summary' ? false : next.correcting };
+  const replies = step.id === 'town' && municipality ? [text('town.noted', { town: ctx.townName(municipality) }), ...askStep(target, next, context)] : askStep(target, next, context);
+  return { kind: 'continue', draft: next, replies, ...(municipality ? { municipality } : {}) };
+}
+
+/** Steps the person can correct from the summary (those that were asked). */
+function correctableSteps(d: IntakeDraft, ctx: IntakeContext): StepId[] {
+  return STEP_LIST.filter((s) => !['town', 'consent', 'summary', 'phone', 'email', 'deadline', 'interpreter'].includes(s.id) && s.applies(d, ctx)).map((s) => s.id);
+}
+
+/** Forgets a step's answer (and its follow-ups) so it is asked again. */
+function clearStep(d: IntakeDraft, id: StepId): IntakeDraft {
+  const fields = { ...d.fields };
+  const drop: Record<string, Array<keyof IntakeFields>> = {
+    contact: ['contact', 'phone', 'email', 'contactTime'],
+    urgency: ['urgency', 'deadline'],
+    language: ['preferredLanguage', 'interpreter'],
+  };
+  for (const key of drop[id] ?? [id as keyof IntakeFields]) delete fields[key];
+  return { ...d, fields, skipped: d.skipped.filter((s) => s !== id) };
+}
