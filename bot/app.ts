@@ -21,6 +21,7 @@ import { chatRoutes } from './routes/chat.js';
 import { staticRoutes } from './routes/static.js';
 import { deleteExpired } from './store/conversations.js';
 import { ProactiveMessenger } from './proactive.js';
+import { HandoverService } from './handover/service.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -57,7 +58,8 @@ export async function createApp(config: Config, options: { store?: Store } = {})
   const i18n = await createI18n();
   const proactive = new ProactiveMessenger();
   const handover = buildHandoverDeps(kb, config.STAFF_FILE);
-  const conversations = new ConversationService(store, { kb, understanding, handover }, i18n, config.DEFAULT_LANGUAGE);
+  const handovers = new HandoverService(kb, handover.staff, i18n);
+  const conversations = new ConversationService(store, { kb, understanding, handover }, i18n, config.DEFAULT_LANGUAGE, handovers);
 
   const perIp = new RateLimiter(config.RATE_LIMIT_PER_MINUTE);
   const perConversation = new RateLimiter(Math.max(10, Math.floor(config.RATE_LIMIT_PER_MINUTE / 2)));

@@ -7,6 +7,7 @@ import { loadConversation, saveFeedback, saveTurn } from './store/conversations.
 import type { Store } from './store/store.js';
 import { translatorFor } from './i18n.js';
 import { render, type Outgoing } from './render.js';
+import type { HandoverService } from './handover/service.js';
 
 export interface TurnOutcome {
   language: Language;
@@ -24,6 +25,7 @@ export class ConversationService {
     private readonly engine: EngineDeps,
     private readonly i18n: i18n,
     private readonly defaultLanguage: Language,
+    private readonly handovers: HandoverService,
   ) {}
 
   private get kb(): KnowledgeBase {
@@ -42,6 +44,8 @@ export class ConversationService {
       ]);
       for (const event of result.events) {
         if (event.type === 'feedback') await saveFeedback(tx, { language: event.language, topics: event.topics, entryIds: event.entryIds, helpful: event.helpful, ...(event.municipality ? { municipality: event.municipality } : {}) });
+        if (event.type === 'handover') await this.handovers.submit(tx, conversationId, stored?.channel ?? channel, event, this.engine.handover.clock());
+        if (event.type === 'withdraw') await this.handovers.withdraw(tx, conversationId, event.reference);
       }
       const lang = result.state.language;
       return {

@@ -47,11 +47,11 @@ export function render(replies: readonly Reply[], t: Translator, lang: Language,
   return replies.map((reply): Outgoing => {
     switch (reply.type) {
       case 'text':
-        return { type: 'text', text: t(reply.message.key, resolveParams(reply.message.params, t)) };
+        return { type: 'text', text: t(reply.message.key, resolveParams(reply.message.params, t, lang)) };
       case 'lines':
-        return { type: 'text', text: reply.lines.map((l) => `${t(l.label.key, resolveParams(l.label.params, t))}: ${'text' in l.value ? l.value.text : t(l.value.key, resolveParams(l.value.params, t))}`).join('\n') };
+        return { type: 'text', text: reply.lines.map((l) => `${t(l.label.key, resolveParams(l.label.params, t, lang))}: ${'text' in l.value ? l.value.text : t(l.value.key, resolveParams(l.value.params, t, lang))}`).join('\n') };
       case 'actions':
-        return { type: 'actions', actions: reply.actions.map((a) => ({ label: 'text' in a.label ? a.label.text : t(a.label.key, resolveParams(a.label.params, t)), value: a.value })) };
+        return { type: 'actions', actions: reply.actions.map((a) => ({ label: 'text' in a.label ? a.label.text : t(a.label.key, resolveParams(a.label.params, t, lang)), value: a.value })) };
       case 'services':
         return { type: 'services', cards: reply.entryIds.map((id) => kb.services.find((e) => e.id === id)).filter((e) => e !== undefined).map((e) => serviceCard(e, t, lang, kb)) };
       case 'crisis':
@@ -72,8 +72,11 @@ export function render(replies: readonly Reply[], t: Translator, lang: Language,
   });
 }
 
-/** Translates parameters that carry keys: `topic`, `…Key` (one key) and `…Keys` (a comma-separated list). */
-export function resolveParams(params: Record<string, string | number> | undefined, t: Translator): Record<string, string | number> {
+/**
+ * Translates parameters that carry keys: `topic`, `…Key` (one key) and `…Keys` (a comma-separated
+ * list); `…Date` holds an ISO time, written as a date in the language ("Freitag, 20. November").
+ */
+export function resolveParams(params: Record<string, string | number> | undefined, t: Translator, lang: Language): Record<string, string | number> {
   if (!params) return {};
   return Object.fromEntries(
     Object.entries(params).map(([k, v]) => {
@@ -81,6 +84,7 @@ export function resolveParams(params: Record<string, string | number> | undefine
       if (k === 'topic') return [k, t(v)];
       if (k.endsWith('Keys')) return [k.slice(0, -4), v.split(',').map((key) => t(key)).join(', ')];
       if (k.endsWith('Key')) return [k.slice(0, -3), t(v)];
+      if (k.endsWith('Date')) return [k.slice(0, -4), new Intl.DateTimeFormat(lang, { weekday: 'long', day: 'numeric', month: 'long', calendar: 'gregory', timeZone: 'Europe/Berlin' }).format(new Date(v))];
       return [k, v];
     }),
   );

@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import type { Sql } from '../store/store.js';
+import type { IntakeRecord } from '../../dialogs/handover/record.js';
+
+export const STATUSES = ['new', 'claimed', 'contacted', 'closed', 'withdrawn'] as const;
+export const OUTCOMES = ['referred', 'accompanied', 'case-management', 'not-reached'] as const;
+export type Status = (typeof STATUSES)[number];
+export type Outcome = (typeof OUTCOMES)[number];
+
+/** A handover as the inbox lists it. */
+export interface HandoverRow {
+  id: string;
+  reference: string;
+  conversation_id: string | null;
+  channel: string;
+  language: string;
+  team_id: string;
+  assignee: string | null;
+  claimed_by: string | null;
+  urgency: 'urgent' | 'deadline' | 'normal';
+  status: Status;
+  outcome: Outcome | null;
+  record: IntakeRecord | null;
+  expected_contact_by: Date;
+  created_at: Date;
+  updated_at: Date;
+  closed_at: Date | null;
+}
+
+/** Statuses that count against a case manager's load. */
+const OPEN = ['new', 'claimed', 'contacted'];
+
+export async function insertHandover(
+  sql: Sql,
+  h: { id: string; reference: string; conversationId: string; channel: string; language: string; unit: string; assignee: string | undefined; urgency: string; record: IntakeRecord; expectedBy: string },
+): Promise<void> {
+  await sql.query(
+    `insert into handovers (id, reference, conversation_id, channel, language, team_id, assignee, urgency, record, expected_contact_by)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [h.id, h.reference, h.conversationId, h.channel, h.language, h.unit, h.assignee ?? null, h.urgency, JSON.stringify(h.record), h.expectedBy],
+  );
+}
+
+/** Open cases per person in a unit (assigned or claimed), for routing by load. */
+export async function openCaseLoads(sql: Sql, unit: string): Promise<Map<string, number>> {
+  const rows = await sql.query<{ person: string; n: number | string }>(
+    `select coalesce(claimed_by, assignee) as person, count(*) as n from handovers
+     where team_id = $1 and status = any($2) and coalesce(claimed_by, assignee) is not null group by 1`,
+    [unit, OPEN],
+  );
+  return new Map(rows.map((r) => [r.person, Number(r.n)]));
+}
+
+/** Urgent first, then deadlines, then the oldest. */
+const ORDER = `case urgency when 'urgent' then 0 when 'deadline' then 1 else 2 end, created_at asc`;
+
+/** The records of some units (a team's inbox), optionally by status. */
+export async function listHandovers(sql: Sql, units: readonly string[] | 'all', status?: Status): Promise<HandoverRow[]> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (units !== 'all') where.push(`team_id = any($${params.push([...units])})`);
+  if (status) where.push(`status = $${params.push(status)}`);
+  else where.push(`status <> 'withdrawn'`);
+  return sql.query<HandoverRow & Record<string, unknown>>(`select * from handovers ${where.length ? `where ${where.join(' and ')}` : ''} order by case when status in ('closed', 'withdrawn') then 1 else 0 end, ${ORDER} limit 500`, params);
+}
+
+export async function getHandover(sql: Sql, id: string): Promise<HandoverRow | undefined> {
+  return (await sql.query<HandoverRow & Record<string, unknown>>('select * from handovers where id = $1', [id]))[0];
+}
+
+export async function getHandoverByReference(sql: Sql, reference: string): Promise<HandoverRow | undefined> {
+  return (await sql.query<HandoverRow & Record<string, unknown>>('select * from handovers where reference = $1', [reference]))[0];
+}
+
+/** Moves a record on; `from` guards against two people changing it at once. */
+export async function updateStatus(sql: Sql, id: string, from: readonly Status[], to: Status, changes: { claimedBy?: string; outcome?: Outcome } = {}): Promise<HandoverRow | undefined> {
+  const rows = await sql.query<HandoverRow & Record<string, unknown>>(
+    `update handovers set status = $3, claimed_by = coalesce($4, claimed_by), outcome = coalesce($5, outcome), updated_at = now(),
+       closed_at = case when $3 in ('closed', 'withdrawn') then now() else closed_at end
+     where id = $1 and status = any($2) returning *`,
+    [id, [...from], to, changes.claimedBy ?? null, changes.outcome ?? null],
+  );
+  return rows[0];
+}
+
+/** Withdrawal by the person: the record's content is erased at once; only the fact and the audit remain. */
+export async function withdrawHandover(sql: Sql, reference: string, conversationId: string): Promise<HandoverRow | undefined> {
+  const rows = await sql.query<HandoverRow & Record<string, unknown>>(
+    `update handovers set status = 'withdrawn', record = null, updated_at = now(), closed_at = now()
+     where reference = $1 and conversation_id = $2 and status <> 'withdrawn' returning *`,
+    [reference, conversationId],
+  );
+  if (rows[0]) {
+    await sql.query('delete from handover_notes where handover_id = $1', [rows[0].id]);
+    await sql.query(`delete from outbox where handover_id = $1 and delivered_at is null`, [rows[0].id]);
+  }
+  return rows[0];
+}
+
+export async function addNote(sql: Sql, handoverId: string, author: string, body: string): Promise<void> {
+  await sql.query('insert into handover_notes (handover_id, author, body) values ($1, $2, $3)', [handoverId, author, body]);
+}
+
+export async function listNotes(sql: Sql, handoverId: string): Promise<Array<{ id: number; author: string; body: string; created_at: Date }>> {
+  return sql.query('select id, author, body, created_at from handover_notes where handover_id = $1 order by id', [handoverId]);
+}
+
+/** Every view and change in the inbox. */
+export async function audit(sql: Sql, actor: string, action: string, handoverId: string | null, detail: Record<string, unknown> = {}): Promise<void> {
+  await sql.query('insert into audit_log (actor, action, handover_id, detail) values ($1, $2, $3, $4)', [actor, action, handoverId, JSON.stringify(detail)]);
+}
+
+export async function auditTrail(sql: Sql, handoverId: string): Promise<Array<{ at: Date; actor: string; action: string; detail: unknown }>> {
+  return sql.query('select at, actor, action, detail from audit_log where handover_id = $1 order by id', [handoverId]);
+}
+
+/** Deletes closed or withdrawn records whose retention ended; the audit log keeps the fact. */
+export async function deleteExpiredHandovers(sql: Sql, daysAfterClose: number): Promise<number> {
+  const rows = await sql.query(`delete from handovers where closed_at is not null and closed_at < now() - make_interval(days => $1) returning id`, [daysAfterClose]);
+  return rows.length;
+}
+
+/** A delivery to make: written in the same transaction as the change it reports. */
+export async function enqueue(sql: Sql, delivery: { handoverId: string; kind: string; target: string; payload: unknown }): Promise<string> {
+  const id = randomUUID();
+  await sql.query('insert into outbox (id, handover_id, kind, target, payload) values ($1, $2, $3, $4, $5)', [id, delivery.handoverId, delivery.kind, delivery.target, JSON.stringify(delivery.payload)]);
+  return id;
+}

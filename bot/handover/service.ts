@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import type { i18n } from 'i18next';
+import type { KnowledgeBase } from '../../knowledge/load.js';
+import type { Language } from '../../knowledge/schema.js';
+import type { Staff } from '../../knowledge/staff.js';
+import type { Sql } from '../store/store.js';
+import type { Reply } from '../../dialogs/replies.js';
+import type { HandoverEvent } from '../../dialogs/handover/flow.js';
+import { buildRecord } from '../../dialogs/handover/record.js';
+import { coordinatorOf, pickCaseManager, routeHandover } from '../../dialogs/handover/routing.js';
+import { translatorFor } from '../i18n.js';
+import { render, toPlainText } from '../render.js';
+import { audit, enqueue, insertHandover, openCaseLoads, withdrawHandover, type HandoverRow } from './handovers.js';
+
+/** What a team's webhook receives: no personal data, only what tells the team to look into the inbox. */
+export interface HandoverNotice {
+  event: 'handover.created' | 'handover.urgent';
+  reference: string;
+  handoverId: string;
+  unit: string;
+  unitName: string;
+  urgency: 'urgent' | 'deadline' | 'normal';
+  caseType: string;
+  topics: string[];
+  assignee?: { id: string; name: string };
+  coordinator?: { id: string; name: string };
+  expectedContactBy: string;
+  createdAt: string;
+  inboxPath: string;
+}
+
+/**
+ * The edge of the warm handover: stores the record the person confirmed, routes it to a case
+ * manager by load and queues the team's notifications, all in the turn's transaction.
+ */
+export class HandoverService {
+  constructor(
+    private readonly kb: KnowledgeBase,
+    private readonly staff: Staff,
+    private readonly i18n: i18n,
+  ) {}
+
+  async submit(tx: Sql, conversationId: string, channel: string, event: HandoverEvent, now: Date): Promise<string> {
+    const route = routeHandover(this.kb.district, event.municipality, event.topics);
+    const assignee = pickCaseManager(this.staff, route.unit, await openCaseLoads(tx, route.unit));
+    const de = translatorFor(this.i18n, 'de');
+    const transcript = event.draft.fields.transcript ? await this.transcript(tx, conversationId, event.language) : undefined;
+    const record = buildRecord({
+      reference: event.reference,
+      createdAt: now,
+      channel,
+      language: event.language,
+      draft: event.draft,
+      municipality: { id: event.municipality, name: this.kb.district.municipalities.find((m) => m.id === event.municipality)?.name ?? event.municipality },
+      unit: { id: route.unit, name: route.unitName, reason: route.reason },
+      topics: event.topics,
+      suggestedServices: event.shownEntries.map((id) => ({ id, title: this.kb.services.find((e) => e.id === id)?.texts.de?.title ?? id })),
+      ...(transcript ? { transcript } : {}),
+      topicDe: (id) => de(`topic.${id}`),
+      languageNameDe: (code) => new Intl.DisplayNames('de', { type: 'language' }).of(code) ?? code,
+    });
+    const id = randomUUID();
+    await insertHandover(tx, { id, reference: event.reference, conversationId, channel, language: event.language, unit: route.unit, assignee: assignee?.id, urgency: record.urgency.level, record, expectedBy: event.expectedBy });
+    await audit(tx, 'system', 'created', id, { unit: route.unit, assignee: assignee?.id ?? null, reason: route.reason });
+
+    const unit = this.staff.units.find((u) => u.id === route.unit);
+    const coordinator = coordinatorOf(this.staff, route.unit);
+    const notice: HandoverNotice = {
+      event: 'handover.created',
+      reference: event.reference,
+      handoverId: id,
+      unit: route.unit,
+      unitName: route.unitName,
+      urgency: record.urgency.level,
+      caseType: record.caseType.label,
+      topics: record.topics,
+      ...(assignee ? { assignee: { id: assignee.id, name: assignee.name } } : {}),
+      expectedContactBy: event.expectedBy,
+      createdAt: now.toISOString(),
+      inboxPath: `/inbox#${id}`,
+    };
+    if (unit?.webhook) {
+      await enqueue(tx, { handoverId: id, kind: 'webhook', target: route.unit, payload: notice });
+      // Urgent records also alert the unit's coordinator.
+      if (record.urgency.level === 'urgent' && coordinator) await enqueue(tx, { handoverId: id, kind: 'webhook', target: route.unit, payload: { ...notice, event: 'handover.urgent', coordinator: { id: coordinator.id, name: coordinator.name } } });
+    }
+    return id;
+  }
+
+  async withdraw(tx: Sql, conversationId: string, reference: string): Promise<void> {
+    const row = await withdrawHandover(tx, reference, conversationId);
+    if (row) await audit(tx, 'person', 'withdrawn', row.id, { reference });
+  }
+
+  /** The person's side of a claim: a message in their language, queued for their channel. */
+  async queueClaimMessage(tx: Sql, row: HandoverRow, caseManagerName: string): Promise<void> {
+    if (!row.conversation_id) return;
+    const unitName = row.record?.unit.name ?? row.team_id;
+    const reply: Reply = { type: 'text', message: { key: 'handover.claimed', params: { reference: row.reference, name: caseManagerName, team: unitName } } };
+    await enqueue(tx, { handoverId: row.id, kind: 'proactive', target: row.channel, payload: { conversationId: row.conversation_id, language: row.language, replies: [reply] } });
+  }
+
+  /** The conversation as the person saw it, in their language, for a record they allowed it in. */
+  private async transcript(tx: Sql, conversationId: string, language: Language): Promise<Array<{ role: 'user' | 'bot'; text: string }>> {
+    const t = translatorFor(this.i18n, language);
+    const rows = await tx.query<{ role: 'user' | 'bot'; body: unknown }>('select role, body from turns where conversation_id = $1 order by seq limit 400', [conversationId]);
+    return rows.flatMap((r): Array<{ role: 'user' | 'bot'; text: string }> => {
+      if (r.role === 'user') {
+        const body = r.body as { text?: string; action?: string };
+        return body.text ? [{ role: 'user' as const, text: body.text }] : body.action ? [{ role: 'user' as const, text: `[${body.action}]` }] : [];
+      }
+      const out = render(r.body as Reply[], t, language, this.kb).filter((o) => o.type !== 'actions');
+      return out.length ? [{ role: 'bot' as const, text: out.map((o) => toPlainText(o, t)).join('\n') }] : [];
+    });
+  }
+}
