@@ -22,6 +22,10 @@ import { staticRoutes } from './routes/static.js';
 import { deleteExpired } from './store/conversations.js';
 import { ProactiveMessenger } from './proactive.js';
 import { HandoverService } from './handover/service.js';
+import { Outbox } from './handover/outbox.js';
+import { deleteExpiredHandovers } from './handover/handovers.js';
+import { inboxRoutes } from './inbox/routes.js';
+import { ensureDemoAccounts } from './inbox/demo.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -31,6 +35,8 @@ export interface App {
   kb: KnowledgeBase;
   understanding: Understanding;
   i18n: i18n;
+  /** Deliveries queued by handovers (team webhooks, proactive messages); runs on an interval. */
+  outbox: Outbox;
   /** Channels register their proactive senders here; the handover uses it for status messages. */
   proactive: ProactiveMessenger;
   close(): Promise<void>;
@@ -68,13 +74,30 @@ export async function createApp(config: Config, options: { store?: Store } = {})
     if (conversationId && !perConversation.take(conversationId)) throw new HttpError(429, 'rate_limited', 'too many messages in this conversation, try again in a minute');
   };
 
+  const outbox = new Outbox(store, { staff: handover.staff, secrets: config.webhookSecrets, proactive, i18n, kb });
+  if (config.DEMO_MODE) await ensureDemoAccounts(store, handover.staff);
+
   const router = new Router();
   healthRoutes(router, { version: VERSION, store, kb });
   understandRoutes(router, { understanding, kb, maxChars: config.MAX_MESSAGE_CHARS, maxBody: config.MAX_BODY_BYTES, guard });
   chatRoutes(router, { conversations, i18n, maxChars: config.MAX_MESSAGE_CHARS, maxBody: config.MAX_BODY_BYTES, guard });
+  inboxRoutes(router, {
+    store,
+    staff: handover.staff,
+    kb,
+    i18n,
+    handovers,
+    sessionHours: config.SESSION_HOURS,
+    secureCookies: config.SECURE_COOKIES,
+    loginAttempts: config.LOGIN_ATTEMPTS,
+    trustProxy: config.TRUST_PROXY,
+    maxBody: config.MAX_BODY_BYTES,
+    demo: config.DEMO_MODE,
+  });
   const resources = readLocales();
   staticRoutes(router, {
     'locales.json': { body: JSON.stringify(Object.fromEntries(Object.entries(resources).map(([lng, ns]) => [lng, ns['web'] ?? {}]))), type: 'application/json; charset=utf-8' },
+    'inbox-locale.json': { body: JSON.stringify(resources['de']?.['inbox'] ?? {}), type: 'application/json; charset=utf-8' },
     'languages.json': { body: JSON.stringify(kb.taxonomy.languages), type: 'application/json; charset=utf-8' },
   });
 
@@ -82,9 +105,13 @@ export async function createApp(config: Config, options: { store?: Store } = {})
   server.headersTimeout = 10_000;
   server.requestTimeout = 15_000;
 
-  // Data is kept only as long as needed: expired conversations are deleted hourly.
-  const sweep = setInterval(() => void deleteExpired(store, config.RETENTION_DAYS).catch((e) => console.error('retention sweep failed:', e)), 3_600_000);
+  // Data is kept only as long as needed: expired conversations and closed records are deleted hourly.
+  const sweep = setInterval(() => {
+    void deleteExpired(store, config.RETENTION_DAYS).catch((e) => console.error('retention sweep failed:', e));
+    void deleteExpiredHandovers(store, handover.staff.retentionDaysAfterClose).catch((e) => console.error('retention sweep failed:', e));
+  }, 3_600_000);
   sweep.unref();
+  outbox.start(config.OUTBOX_INTERVAL_MS);
 
   return {
     server,
@@ -93,8 +120,10 @@ export async function createApp(config: Config, options: { store?: Store } = {})
     understanding,
     i18n,
     proactive,
+    outbox,
     async close() {
       clearInterval(sweep);
+      await outbox.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       if (!options.store) await store.close();
     },

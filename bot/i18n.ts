@@ -6,8 +6,11 @@ import { LANGUAGES, type Language } from '../knowledge/schema.js';
 
 export const LOCALES_DIR = fileURLToPath(new URL('../locales/', import.meta.url));
 
-/** Namespaces, one JSON file each in `locales/<lng>/`. */
+/** Namespaces, one JSON file each in `locales/<lng>/`, complete in every supported language. */
 export const NAMESPACES = ['chat', 'web'] as const;
+
+/** Staff-facing namespaces: the inbox's UI is German (case managers work in German). */
+export const STAFF_NAMESPACES = ['inbox'] as const;
 
 export type Resources = Record<string, Record<string, Record<string, unknown>>>;
 
@@ -36,7 +39,7 @@ export async function createI18n(resources: Resources = readLocales()): Promise<
     lng: 'de',
     fallbackLng: 'de',
     supportedLngs: [...LANGUAGES],
-    ns: [...NAMESPACES],
+    ns: [...NAMESPACES, ...STAFF_NAMESPACES],
     defaultNS: 'chat',
     interpolation: { escapeValue: false },
     returnNull: false,

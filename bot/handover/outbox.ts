@@ -1,0 +1,123 @@
+import { createHmac } from 'node:crypto';
+import type { i18n } from 'i18next';
+import type { Store, Sql } from '../store/store.js';
+import type { Staff } from '../../knowledge/staff.js';
+import type { KnowledgeBase } from '../../knowledge/load.js';
+import type { Language } from '../../knowledge/schema.js';
+import type { Reply } from '../../dialogs/replies.js';
+import type { ProactiveMessenger } from '../proactive.js';
+import { translatorFor } from '../i18n.js';
+import { render } from '../render.js';
+
+interface OutboxRow {
+  id: string;
+  handover_id: string | null;
+  kind: 'webhook' | 'proactive';
+  target: string;
+  payload: Record<string, unknown>;
+  attempts: number;
+}
+
+/** Seconds before the next try after `attempts` failures: 5 s, 30 s, 2 min, 10 min, then hourly. */
+export function backoffSeconds(attempts: number): number {
+  return [5, 30, 120, 600][attempts - 1] ?? 3600;
+}
+
+/** HMAC-SHA256 over "<timestamp>.<body>", hex: what a receiver recomputes with the team's secret. */
+export function signature(secret: string, timestamp: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+}
+
+/**
+ * Delivers what handovers queued (team webhooks, proactive messages to the person), with
+ * retries. A row is marked delivered once; the `X-Lotse-Delivery` id lets receivers drop repeats
+ * (a response lost on the way back is the only case a receiver sees one twice).
+ */
+export class Outbox {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly store: Store,
+    private readonly deps: { staff: Staff; secrets: Record<string, string>; proactive: ProactiveMessenger; i18n: i18n; kb: KnowledgeBase; timeoutMs?: number },
+  ) {}
+
+  start(intervalMs: number): void {
+    this.timer = setInterval(() => void this.runOnce().catch((e) => console.error('outbox:', e)), intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** Sends every due delivery once; returns how many were delivered. */
+  async runOnce(): Promise<number> {
+    if (this.running) {
+      await this.running;
+    }
+    let delivered = 0;
+    this.running = (async () => {
+      for (;;) {
+        const done = await this.store.transaction(async (tx) => {
+          // Several instances share the table: each row is taken by one of them.
+          const rows = await tx.query<OutboxRow & Record<string, unknown>>(
+            `select id, handover_id, kind, target, payload, attempts from outbox
+             where delivered_at is null and next_attempt_at <= now() order by created_at limit 1 for update skip locked`,
+          );
+          const row = rows[0];
+          if (!row) return undefined;
+          await this.attempt(tx, row);
+          return row;
+        });
+        if (!done) break;
+        delivered++;
+      }
+    })();
+    try {
+      await this.running;
+    } finally {
+      this.running = undefined;
+    }
+    return delivered;
+  }
+
+  private async attempt(tx: Sql, row: OutboxRow): Promise<void> {
+    try {
+      const note = row.kind === 'webhook' ? await this.webhook(row) : await this.proactive(row);
+      await tx.query('update outbox set delivered_at = now(), attempts = attempts + 1, last_error = $2 where id = $1', [row.id, note ?? null]);
+    } catch (error) {
+      const attempts = row.attempts + 1;
+      const message = error instanceof Error ? error.message : String(error);
+      await tx.query(`update outbox set attempts = $2, last_error = $3, next_attempt_at = now() + make_interval(secs => $4) where id = $1`, [row.id, attempts, message.slice(0, 500), backoffSeconds(attempts)]);
+    }
+  }
+
+  private async webhook(row: OutboxRow): Promise<string | undefined> {
+    const unit = this.deps.staff.units.find((u) => u.id === row.target);
+    if (!unit?.webhook) return 'no webhook configured any more';
+    const secret = this.deps.secrets[unit.webhook.secretEnv];
+    if (!secret) throw new Error(`${unit.webhook.secretEnv} is not set`);
+    const body = JSON.stringify({ deliveryId: row.id, ...row.payload });
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const res = await fetch(unit.webhook.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-lotse-delivery': row.id, 'x-lotse-timestamp': timestamp, 'x-lotse-signature': signature(secret, timestamp, body) },
+      body,
+      signal: AbortSignal.timeout(this.deps.timeoutMs ?? 5000),
+      redirect: 'error',
+    });
+    await res.body?.cancel();
+    if (!res.ok) throw new Error(`webhook answered ${res.status}`);
+    return undefined;
+  }
+
+  private async proactive(row: OutboxRow): Promise<string | undefined> {
+    const { conversationId, language, replies } = row.payload as { conversationId: string; language: Language; replies: Reply[] };
+    const messages = render(replies, translatorFor(this.deps.i18n, language), language, this.deps.kb);
+    const sent = await this.deps.proactive.send(row.target, conversationId, messages, language);
+    // Channels without proactive messages: the case manager reaches the person the way they chose.
+    return sent ? undefined : `channel "${row.target}" cannot send proactive messages`;
+  }
+}
