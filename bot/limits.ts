@@ -24,6 +24,12 @@ export class RateLimiter {
     return w.count <= this.limit;
   }
 
+  /** Whether the key used up its limit in the current window (without counting a request). */
+  exhausted(key: string): boolean {
+    const w = this.windows.get(key);
+    return w !== undefined && this.now() - w.start < this.windowMs && w.count >= this.limit;
+  }
+
   private sweep(now: number): void {
     for (const [key, w] of this.windows) if (now - w.start >= this.windowMs) this.windows.delete(key);
   }

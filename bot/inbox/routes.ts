@@ -102,9 +102,12 @@ export function inboxRoutes(router: Router, deps: InboxDeps): void {
     if (!parsed.success) throw new HttpError(400, 'invalid_request', 'expected {"username", "password"}');
     const ip = clientIp(req, deps.trustProxy);
     const name = parsed.data.username.trim().toLowerCase();
-    if (!loginPerIp.take(ip) || !loginLimiter.take(`${ip}|${name}`)) throw new HttpError(429, 'too_many_attempts', 'too many sign-in attempts, wait 15 minutes');
+    // Failed attempts count, per IP and user name and per IP alone.
+    if (loginPerIp.exhausted(ip) || loginLimiter.exhausted(`${ip}|${name}`)) throw new HttpError(429, 'too_many_attempts', 'too many sign-in attempts, wait 15 minutes');
     const result = usernameSchema.safeParse(name).success ? await signIn(store, name, parsed.data.password, deps.sessionHours) : undefined;
     if (!result) {
+      loginPerIp.take(ip);
+      loginLimiter.take(`${ip}|${name}`);
       await audit(store, name.slice(0, 64) || '?', 'login-failed', null, { ip });
       throw new HttpError(401, 'invalid_credentials', 'wrong user name or password');
     }
