@@ -20,6 +20,7 @@ function el(tag, props = {}, ...children) {
   return node;
 }
 
+const languageName = (code) => new Intl.DisplayNames(['de'], { type: 'language' }).of(code) ?? code;
 const when = (iso) => new Date(iso).toLocaleString('de-DE', { dateStyle: 'short', timeStyle: 'short' });
 
 async function api(path, options = {}) {
@@ -115,8 +116,8 @@ async function loadDetail(id) {
       el('div', { class: 'card' },
         el('p', {}, el('strong', {}, `${t('detail.caseType')}: `), `${r.caseType.label} – ${r.caseType.reason}`),
         el('p', {}, el('strong', {}, `${t('detail.contact')}: `), [r.name, r.contact.phone, r.contact.email, r.contact.time].filter(Boolean).join(' · ') || r.contact.method),
-        el('p', {}, el('strong', {}, `${t('detail.language')}: `), r.preferredLanguage, r.interpreter ? ` – ${t('detail.interpreter')}` : ''),
-        el('p', { class: 'muted' }, `${t('detail.consent')}: `, t('detail.consentLine', { version: r.consent.version, language: r.consent.language, at: when(r.consent.at) })),
+        el('p', {}, el('strong', {}, `${t('detail.language')}: `), languageName(r.preferredLanguage), r.interpreter ? ` – ${t('detail.interpreter')}` : ''),
+        el('p', { class: 'muted' }, `${t('detail.consent')}: `, t('detail.consentLine', { version: r.consent.version, language: languageName(r.consent.language), at: when(r.consent.at) })),
       ),
       el('div', { class: 'card transcript' }, el('h3', {}, t('detail.transcript')), r.transcript ? r.transcript.map((m) => el('p', { class: m.role, dir: 'auto' }, `${m.role === 'user' ? '›' : '‹'} ${m.text}`)) : el('p', { class: 'muted' }, t('detail.noTranscript'))),
     );
