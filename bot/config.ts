@@ -27,6 +27,10 @@ export const configSchema = z.object({
   RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   DEFAULT_LANGUAGE: z.enum(['de', 'en', 'ar', 'fa', 'uk', 'ru', 'tr', 'pl', 'ro', 'bg']).default('de'),
   TRUST_PROXY: bool.default(false),
+  /** Public origin of this server ("https://lotse.example.de"), for the QR codes on printed referral sheets; else taken from the request. */
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, '')).optional(),
+  /** Chromium for server-side PDFs of referral sheets; when missing, the sheet offers the browser's print dialog. */
+  CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
 });
 export type Config = z.infer<typeof configSchema>;
 
