@@ -71,11 +71,13 @@ export async function renderSheet(opts: SheetOptions, deps: { i18n: i18n; kb: Kn
       const qr = await QRCode.toString(link, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
       const cards = sides.map((s) => ({ s, card: serviceCard(entry, s.t, s.lang, deps.kb) }));
       const c = cards[0]!.card;
+      // Contact details once, labelled in both languages; no emoji (print fonts lack them).
+      const label = (f: (s: Side) => string) => `<span class="k">${sides.map((s) => `<span lang="${s.lang}" dir="${s.dir}">${esc(f(s))}</span>`).join(' / ')}:</span>`;
       const contact = [
-        c.phone ? `<li><span class="k">☎</span> <a href="tel:${esc(c.phone.replace(/[^\d+]/g, ''))}">${esc(c.phone)}</a></li>` : '',
-        c.address ? `<li><span class="k">📍</span> ${esc(c.address)}</li>` : '',
-        c.email ? `<li><span class="k">✉</span> <a href="mailto:${esc(c.email)}">${esc(c.email)}</a></li>` : '',
-        c.web ? `<li><span class="k">🌐</span> <a href="${esc(c.web)}">${esc(c.web)}</a></li>` : '',
+        c.phone ? `<li>${label((s) => s.f('sheet.phone'))} <a href="tel:${esc(c.phone.replace(/[^\d+]/g, ''))}">${esc(c.phone)}</a></li>` : '',
+        c.address ? `<li>${label((s) => s.f('sheet.address'))} ${esc(c.address)}</li>` : '',
+        c.email ? `<li>${label((s) => s.t('service.email'))} <a href="mailto:${esc(c.email)}">${esc(c.email)}</a></li>` : '',
+        c.web ? `<li>${label((s) => s.t('service.website'))} <a href="${esc(c.web)}">${esc(c.web)}</a></li>` : '',
       ].join('');
       return `
   <article class="service" id="service-${esc(entry.id)}">
