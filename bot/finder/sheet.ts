@@ -4,12 +4,13 @@ import type { KnowledgeBase } from '../../knowledge/load.js';
 import type { Language, ServiceEntry } from '../../knowledge/schema.js';
 import { serviceCard, type ServiceCard } from '../render.js';
 import { translatorFor, type Translator } from '../i18n.js';
+import { SHEET_PATH } from '../../dialogs/volunteer.js';
+
+export { SHEET_PATH };
 
 /** At most this many services on one referral sheet (two pages at most, readable). */
 export const MAX_SHEET_SERVICES = 6;
 
-/** The path of the referral sheet; the chat links to it in volunteer mode. */
-export const SHEET_PATH = '/finder/sheet';
 
 /**
  * The web chat link a sheet's QR code opens: the family's language and the service's topic chosen.
