@@ -13,12 +13,16 @@ import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
 import { createI18n, readLocales } from './i18n.js';
 import { ConversationService } from './conversation.js';
-import { Router, HttpError, clientIp } from './http.js';
+import { Router, HttpError, clientIp, requestOrigin } from './http.js';
 import { RateLimiter } from './limits.js';
 import { healthRoutes } from './routes/health.js';
 import { understandRoutes } from './routes/understand.js';
 import { chatRoutes } from './routes/chat.js';
 import { staticRoutes } from './routes/static.js';
+import { servicesRoutes } from './routes/services.js';
+import { finderRoutes, finderStaticFiles } from './routes/finder.js';
+import { ServiceFinder } from '../knowledge/finder.js';
+import { PdfRenderer } from './finder/pdf.js';
 import { deleteExpired } from './store/conversations.js';
 import { ProactiveMessenger } from './proactive.js';
 import { HandoverService } from './handover/service.js';
@@ -94,8 +98,12 @@ export async function createApp(config: Config, options: { store?: Store } = {})
     maxBody: config.MAX_BODY_BYTES,
     demo: config.DEMO_MODE,
   });
+  const pdf = new PdfRenderer(config.CHROMIUM_PATH);
+  servicesRoutes(router, { kb, finder: new ServiceFinder(kb, understanding), towns: understanding.towns, i18n, version: VERSION, guard });
+  finderRoutes(router, { kb, i18n, pdf, guard, baseUrl: (req) => config.PUBLIC_URL ?? requestOrigin(req, config.TRUST_PROXY) });
   const resources = readLocales();
   staticRoutes(router, {
+    ...finderStaticFiles(kb, resources),
     'locales.json': { body: JSON.stringify(Object.fromEntries(Object.entries(resources).map(([lng, ns]) => [lng, ns['web'] ?? {}]))), type: 'application/json; charset=utf-8' },
     'inbox-locale.json': { body: JSON.stringify(resources['de']?.['inbox'] ?? {}), type: 'application/json; charset=utf-8' },
     'languages.json': { body: JSON.stringify(kb.taxonomy.languages), type: 'application/json; charset=utf-8' },
@@ -124,6 +132,7 @@ export async function createApp(config: Config, options: { store?: Store } = {})
     async close() {
       clearInterval(sweep);
       await outbox.stop();
+      await pdf.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       if (!options.store) await store.close();
     },

@@ -42,8 +42,9 @@ export class Router {
         allowed = true;
         continue;
       }
-      const params = Object.fromEntries(route.keys.map((k, i) => [k, decodeURIComponent(m[i + 1]!)]));
       try {
+        // Inside the try: a malformed escape ("%E0") is a 400, not an unhandled rejection.
+        const params = Object.fromEntries(route.keys.map((k, i) => [k, decodeParam(m[i + 1]!)]));
         await route.handler(req, res, params);
       } catch (error) {
         sendError(res, error);
@@ -51,6 +52,14 @@ export class Router {
       return;
     }
     sendError(res, allowed ? new HttpError(405, 'method_not_allowed') : new HttpError(404, 'not_found'));
+  }
+}
+
+function decodeParam(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new HttpError(400, 'invalid_path', 'malformed percent-encoding in the path');
   }
 }
 
@@ -101,4 +110,15 @@ export function clientIp(req: IncomingMessage, trustProxy: boolean): string {
     if (first) return first;
   }
   return req.socket.remoteAddress ?? 'unknown';
+}
+
+/**
+ * The origin a request was made to ("http://localhost:3978"), for absolute links when PUBLIC_URL is unset.
+ * @remarks The Host header is checked against a strict pattern; the protocol comes from X-Forwarded-Proto only behind a trusted proxy.
+ */
+export function requestOrigin(req: IncomingMessage, trustProxy: boolean): string {
+  const host = req.headers.host ?? '';
+  const safeHost = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host) ? host : 'localhost';
+  const forwarded = trustProxy ? String(req.headers['x-forwarded-proto'] ?? '').split(',')[0]?.trim() : '';
+  return `${forwarded === 'https' ? 'https' : 'http'}://${safeHost}`;
 }

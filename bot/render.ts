@@ -2,6 +2,7 @@ import type { KnowledgeBase } from '../knowledge/load.js';
 import { DAYS, type Language, type ServiceEntry } from '../knowledge/schema.js';
 import type { Reply } from '../dialogs/replies.js';
 import type { Translator } from './i18n.js';
+import { volunteerDetails } from './finder/volunteer.js';
 
 /** A service as a channel shows it: every string already in the conversation's language. */
 export interface ServiceCard {
@@ -25,6 +26,10 @@ export interface ServiceCard {
   /** "Example data" marker when the entry is not verified. */
   example?: string;
   verified?: string;
+  /** Volunteer mode: who may use the service and where, in one line. */
+  eligibility?: string;
+  /** Volunteer mode: this service's referral sheet (relative URL). */
+  sheetUrl?: string;
 }
 
 export interface CrisisLine {
@@ -53,7 +58,16 @@ export function render(replies: readonly Reply[], t: Translator, lang: Language,
       case 'actions':
         return { type: 'actions', actions: reply.actions.map((a) => ({ label: 'text' in a.label ? a.label.text : t(a.label.key, resolveParams(a.label.params, t, lang)), value: a.value })) };
       case 'services':
-        return { type: 'services', cards: reply.entryIds.map((id) => kb.services.find((e) => e.id === id)).filter((e) => e !== undefined).map((e) => serviceCard(e, t, lang, kb)) };
+        return {
+          type: 'services',
+          cards: reply.entryIds
+            .map((id) => kb.services.find((e) => e.id === id))
+            .filter((e) => e !== undefined)
+            .map((e) => {
+              const card = serviceCard(e, t, lang, kb);
+              return reply.onBehalf ? { ...card, ...volunteerDetails(e, card.forWhom, t, lang, kb) } : card;
+            }),
+        };
       case 'crisis':
         return {
           type: 'crisis',
@@ -160,7 +174,7 @@ export function toPlainText(out: Outgoing, t: Translator): string {
           [
             `${c.title}${c.example ? ` [${c.example}]` : ''}`,
             c.summary,
-            `${t('service.forWhom')}: ${c.forWhom}`,
+            c.eligibility ?? `${t('service.forWhom')}: ${c.forWhom}`,
             c.phone ? `☎ ${c.phone}` : '',
             c.address ? `📍 ${c.address}` : '',
             c.hours ? `🕒 ${c.hours}` : '',

@@ -4,6 +4,7 @@ import type { ConversationState } from './state.js';
 import type { EngineDeps, TurnResult } from './engine.js';
 import { ACTIONS } from './engine.js';
 import { action, actions, text, type Reply } from './replies.js';
+import { volunteerReplies } from './volunteer.js';
 
 /** JMD counsels up to this age, the MBE above it. */
 const JMD_MAX_AGE = 27;
@@ -75,6 +76,7 @@ export function answerTopic(deps: EngineDeps, state: ConversationState, topic: s
   const replies: Reply[] = [
     text(entries.length === 1 ? 'answer.intro.one' : 'answer.intro.many', { topic: topicName, count: entries.length }),
     { type: 'services', entryIds: entries.map((e) => e.id), onBehalf: state.onBehalf },
+    ...volunteerReplies(state, entries.map((e) => e.id)),
     text('feedback.question'),
     actions(action('feedback.yes', ACTIONS.feedbackYes), action('feedback.no', ACTIONS.feedbackNo), ...follow),
   ];
@@ -90,7 +92,7 @@ export function personReplies(deps: EngineDeps, state: ConversationState): Reply
   const topics = state.age === undefined ? ['counselling.adult', 'counselling.youth'] : [counsellingFor(state.age)];
   const entries = topics.flatMap((t) => candidates(deps, t, state, {}).slice(0, state.age === undefined ? 1 : 2));
   const replies: Reply[] = [text('person.intro')];
-  if (entries.length > 0) replies.push({ type: 'services', entryIds: entries.map((e) => e.id), onBehalf: state.onBehalf });
+  if (entries.length > 0) replies.push({ type: 'services', entryIds: entries.map((e) => e.id), onBehalf: state.onBehalf }, ...volunteerReplies(state, entries.map((e) => e.id)));
   if (!state.municipality) replies.push(text('person.townHint'));
   return replies;
 }

@@ -116,6 +116,9 @@ function onMessage(deps: EngineDeps, state: ConversationState, message: string):
     next = { ...next, language: understood.language, languageChosen: true };
   }
 
+  // Volunteer mode: once someone says they ask for another person, it stays on for the conversation.
+  if (understood.onBehalf) next = { ...next, onBehalf: true };
+
   // A crisis comes before anything the conversation was waiting for.
   if (understood.crisis) {
     next = { ...next, pending: undefined, lastTopics: ['emergency'], misses: 0, ...(understood.municipality ? { municipality: understood.municipality } : {}) };
@@ -192,6 +195,7 @@ function answerUnderstood(deps: EngineDeps, state: ConversationState, understood
   }
   if (top === 'privacy') return { state, replies: [text('privacy.info')], events: [] };
   if (!service) {
+    if (understood.onBehalf) return { state: { ...state, misses: 0 }, replies: [text('finder:volunteer.noted'), topicExamples()], events: [] };
     if (top === 'smalltalk') return { state: { ...state, misses: 0 }, replies: [text('smalltalk.reply'), topicExamples()], events: [] };
     if (understood.outOfScope && understood.recognised && top === 'out-of-scope') {
       return { state, replies: [text('outOfScope.reply'), topicExamples()], events: [] };

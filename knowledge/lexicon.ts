@@ -9,7 +9,7 @@ const crisisTermsSchema = z.object(Object.fromEntries(CRISIS_KINDS.filter((k) =>
 
 /**
  * Per-language understanding resources: keywords and example phrases per topic,
- * crisis cues, cues for a wish for a person or a complex situation, language names, yes/no.
+ * crisis cues, cues for a wish for a person, a complex situation or asking on behalf of someone, language names, yes/no.
  * @remarks Data, not code: editors extend these files, the engine only reads them.
  */
 export const lexiconSchema = z.object({
@@ -19,6 +19,8 @@ export const lexiconSchema = z.object({
   crisis: crisisTermsSchema,
   complex: terms,
   person: terms,
+  /** Cues that the writer asks on behalf of someone else ("ich frage für eine Familie"): volunteer mode. */
+  onBehalf: terms,
   languageNames: z.object(Object.fromEntries(LANGUAGES.map((l) => [l, terms])) as Record<Language, typeof terms>).partial().default({}),
   switchWords: terms,
   yes: terms,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { buildUnderstanding, buildHandoverDeps } from '../bot/app.js';
+import { engineDeps } from './helpers/engine.js';
 import { runTurn, type TurnInput } from '../dialogs/engine.js';
 import { initialState, conversationStateSchema, type ConversationState } from '../dialogs/state.js';
 import type { Reply } from '../dialogs/replies.js';
@@ -25,10 +25,7 @@ const turnSchema = z
 const tableSchema = z.array(z.object({ name: z.string(), turns: z.array(turnSchema).min(1) }).strict());
 
 const dir = fileURLToPath(new URL('./conversations/', import.meta.url));
-const understanding = buildUnderstanding();
-/** A fixed clock (Wednesday morning) and numbered references make handover turns reproducible. */
-let references = 0;
-const deps = { ...understanding, handover: { ...buildHandoverDeps(understanding.kb, undefined, () => new Date('2026-11-18T09:00:00Z')), newReference: () => `KIM-TEST-${String(++references).padStart(4, '0')}` } };
+const deps = engineDeps();
 
 function emittedKeys(replies: Reply[]): string[] {
   return replies.flatMap((r) => (r.type === 'text' ? [r.message.key] : r.type === 'services' ? ['<services>'] : r.type === 'crisis' ? ['<crisis>'] : []));

@@ -1,15 +1,12 @@
 import { describe, test, expect } from 'vitest';
-import { buildUnderstanding, buildHandoverDeps } from '../bot/app.js';
+import { engineDeps } from './helpers/engine.js';
 import { runTurn } from '../dialogs/engine.js';
 import { initialState } from '../dialogs/state.js';
 import { normalise } from '../knowledge/understand/text.js';
 import { loadDevset } from './eval/devset.js';
 import { score } from './eval/metrics.js';
 
-const understanding = buildUnderstanding();
-/** A fixed clock (Wednesday morning) and numbered references make handover turns reproducible. */
-let references = 0;
-const deps = { ...understanding, handover: { ...buildHandoverDeps(understanding.kb, undefined, () => new Date('2026-11-18T09:00:00Z')), newReference: () => `KIM-TEST-${String(++references).padStart(4, '0')}` } };
+const deps = engineDeps();
 const u = deps.understanding;
 
 describe('language detection', () => {

@@ -16,7 +16,7 @@ const TYPES: Record<string, string> = {
 };
 
 /** Security headers for every page: no third-party origins at all (no CDN). */
-const PAGE_HEADERS = {
+export const PAGE_HEADERS = {
   'content-security-policy': "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors *",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',

@@ -40,6 +40,8 @@ export interface Understood {
   municipality?: string;
   /** A language the user asks to switch to. */
   languageRequest?: Language;
+  /** The writer asks on behalf of someone else (a volunteer for a family): volunteer mode. */
+  onBehalf: boolean;
 }
 
 /** Weights: lexicon keywords count fully, words of example phrases less, German loanwords in another language a bit less. */
@@ -68,6 +70,8 @@ interface LanguageModel {
   /** The same cues by their content words only ("ما عم يتنفس" also catches "لا يتنفس"), where those words are distinctive. */
   cueContent: TermMatcher;
   translit?: TermMatcher;
+  /** "Asking for a family": whole phrases, stop words kept, like the cues. */
+  onBehalf: TermMatcher;
   /** Language names (one or two words, normalised) → the language they name. */
   names: Map<string, Language>;
   switchWords: Set<string>;
@@ -178,6 +182,8 @@ export class Understanding {
     // Crisis phrases of every language, so a crisis is caught even when the language was misread.
     for (const { label, score } of this.crossCrisis.match(this.crossCrisis.resolve(tokens, false))) cueScores.set(label, Math.max(cueScores.get(label) ?? 0, score));
 
+    // Volunteers mostly write German; their cue counts in German too, whatever language was detected.
+    const onBehalf = [model, german].some((m) => m.onBehalf.match(m.onBehalf.resolve(tokens)).some((s) => s.score >= 0.5));
     const crisisKinds = CRISIS_KINDS.filter((k) => (cueScores.get(`crisis.${k}`) ?? 0) >= 0.5);
     const crisis = crisisKinds.length > 0;
     const person = (cueScores.get('person') ?? 0) >= 0.5 || (topicScores.get('human') ?? 0) >= 1;
@@ -252,6 +258,7 @@ export class Understanding {
       complex,
       outOfScope,
       recognised,
+      onBehalf,
       ...(municipality ? { municipality } : {}),
       ...this.languageRequest(tokens, model),
     };
@@ -350,6 +357,7 @@ function buildModel(lang: Language, lexicons: Lexicons): LanguageModel {
     topics,
     cueContent: new TermMatcher(lang, contentSources, stop, CUE_FUZZY, true, false),
     cues: new TermMatcher(lang, cueSources, new Set(), CUE_FUZZY, false, false),
+    onBehalf: new TermMatcher(lang, [{ label: 'onBehalf', terms: lexicon.onBehalf, weight: 1 }], new Set(), CUE_FUZZY, false, false),
     ...(translit ? { translit } : {}),
     names: new Map(
       (Object.entries(lexicon.languageNames) as Array<[Language, string[]]>).flatMap(([l, names]) =>
