@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { i18n } from 'i18next';
 import type { Config } from './config.js';
 import { loadKnowledgeOrThrow, DEFAULT_KNOWLEDGE_DIR, type KnowledgeBase } from '../knowledge/load.js';
@@ -17,7 +18,11 @@ import { chatRoutes } from './routes/chat.js';
 import { staticRoutes } from './routes/static.js';
 import { deleteExpired } from './store/conversations.js';
 import { ProactiveMessenger } from './proactive.js';
+import { TokenSigner } from './channels/tokens.js';
+import { DirectLineServer, directLineRoutes, DIRECTLINE } from './channels/directline.js';
 
+/** The package's prebuilt browser bundle (its `exports` hide `dist/`, so resolve beside the ESM entry). */
+const WEBCHAT_BUNDLE = fileURLToPath(new URL('webchat.js', import.meta.resolve('botframework-webchat')));
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 export interface App {
@@ -60,13 +65,33 @@ export async function createApp(config: Config, options: { store?: Store } = {})
   healthRoutes(router, { version: VERSION, store, kb });
   understandRoutes(router, { understanding, kb, maxChars: config.MAX_MESSAGE_CHARS, maxBody: config.MAX_BODY_BYTES, guard });
   chatRoutes(router, { conversations, i18n, maxChars: config.MAX_MESSAGE_CHARS, maxBody: config.MAX_BODY_BYTES, guard });
+
+  if (!config.DIRECTLINE_TOKEN_SECRET) console.warn('DIRECTLINE_TOKEN_SECRET is not set: Direct Line tokens are signed with a random key of this process and end with a restart.');
+  const directLine = new DirectLineServer({
+    conversations,
+    i18n,
+    tokens: new TokenSigner(config.DIRECTLINE_TOKEN_SECRET, config.DIRECTLINE_TOKEN_TTL_SECONDS),
+    guard,
+    maxChars: config.MAX_MESSAGE_CHARS,
+    maxBody: config.MAX_BODY_BYTES,
+    maxAttachmentBytes: config.MAX_ATTACHMENT_BYTES,
+    trustProxy: config.TRUST_PROXY,
+    defaultLanguage: config.DEFAULT_LANGUAGE,
+  });
+  directLineRoutes(router, directLine, (req) => guard(req));
+  proactive.register(DIRECTLINE, (conversationId, messages, language) => directLine.send(conversationId, messages, language));
+
   const resources = readLocales();
   staticRoutes(router, {
     'locales.json': { body: JSON.stringify(Object.fromEntries(Object.entries(resources).map(([lng, ns]) => [lng, ns['web'] ?? {}]))), type: 'application/json; charset=utf-8' },
     'languages.json': { body: JSON.stringify(kb.taxonomy.languages), type: 'application/json; charset=utf-8' },
+    'config.json': { body: JSON.stringify({ maxMessageChars: config.MAX_MESSAGE_CHARS }), type: 'application/json; charset=utf-8' },
+    // The official Web Chat bundle from the botframework-webchat package, served by us (never a CDN).
+    'webchat.js': { body: readFileSync(WEBCHAT_BUNDLE), type: 'text/javascript; charset=utf-8' },
   });
 
   const server = createServer((req, res) => void router.handle(req, res));
+  server.on('upgrade', (req, socket, head) => directLine.handleUpgrade(req, socket, head));
   server.headersTimeout = 10_000;
   server.requestTimeout = 15_000;
 
@@ -83,6 +108,7 @@ export async function createApp(config: Config, options: { store?: Store } = {})
     proactive,
     async close() {
       clearInterval(sweep);
+      directLine.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       if (!options.store) await store.close();
     },

@@ -7,7 +7,7 @@ import { LANGUAGES, type Language } from '../knowledge/schema.js';
 export const LOCALES_DIR = fileURLToPath(new URL('../locales/', import.meta.url));
 
 /** Namespaces, one JSON file each in `locales/<lng>/`. */
-export const NAMESPACES = ['chat', 'web'] as const;
+export const NAMESPACES = ['chat', 'web', 'channels'] as const;
 
 export type Resources = Record<string, Record<string, Record<string, unknown>>>;
 
