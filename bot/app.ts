@@ -20,6 +20,8 @@ import { deleteExpired } from './store/conversations.js';
 import { ProactiveMessenger } from './proactive.js';
 import { TokenSigner } from './channels/tokens.js';
 import { DirectLineServer, directLineRoutes, DIRECTLINE } from './channels/directline.js';
+import { TelegramApi, TelegramChannel, TELEGRAM } from './channels/telegram.js';
+import { conversationLanguage } from './channels/language.js';
 
 /** The package's prebuilt browser bundle (its `exports` hide `dist/`, so resolve beside the ESM entry). */
 const WEBCHAT_BUNDLE = fileURLToPath(new URL('webchat.js', import.meta.resolve('botframework-webchat')));
@@ -80,6 +82,21 @@ export async function createApp(config: Config, options: { store?: Store } = {})
   });
   directLineRoutes(router, directLine, (req) => guard(req));
   proactive.register(DIRECTLINE, (conversationId, messages, language) => directLine.send(conversationId, messages, language));
+
+  if (config.TELEGRAM_BOT_TOKEN && config.TELEGRAM_WEBHOOK_SECRET) {
+    const telegram = new TelegramChannel({
+      conversations,
+      i18n,
+      api: new TelegramApi(config.TELEGRAM_API_BASE, config.TELEGRAM_BOT_TOKEN),
+      secret: config.TELEGRAM_WEBHOOK_SECRET,
+      maxChars: config.MAX_MESSAGE_CHARS,
+      maxBody: config.MAX_BODY_BYTES,
+      allow: (conversationId) => perConversation.take(conversationId),
+      languageOf: (conversationId, fallback) => conversationLanguage(store, conversationId, fallback),
+    });
+    telegram.routes(router);
+    proactive.register(TELEGRAM, (conversationId, messages, language) => telegram.send(conversationId, messages, language));
+  }
 
   const resources = readLocales();
   staticRoutes(router, {
