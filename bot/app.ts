@@ -22,6 +22,7 @@ import { TokenSigner } from './channels/tokens.js';
 import { DirectLineServer, directLineRoutes, DIRECTLINE } from './channels/directline.js';
 import { TelegramApi, TelegramChannel, TELEGRAM } from './channels/telegram.js';
 import { conversationLanguage } from './channels/language.js';
+import { AzureChannel, AZURE } from './channels/azure.js';
 
 /** The package's prebuilt browser bundle (its `exports` hide `dist/`, so resolve beside the ESM entry). */
 const WEBCHAT_BUNDLE = fileURLToPath(new URL('webchat.js', import.meta.resolve('botframework-webchat')));
@@ -57,6 +58,7 @@ export async function createApp(config: Config, options: { store?: Store } = {})
   const conversations = new ConversationService(store, { kb, understanding }, i18n, config.DEFAULT_LANGUAGE);
 
   const perIp = new RateLimiter(config.RATE_LIMIT_PER_MINUTE);
+  const azureIp = new RateLimiter(config.RATE_LIMIT_PER_MINUTE * 50);
   const perConversation = new RateLimiter(Math.max(10, Math.floor(config.RATE_LIMIT_PER_MINUTE / 2)));
   const guard = (req: IncomingMessage, conversationId?: string) => {
     if (!perIp.take(clientIp(req, config.TRUST_PROXY))) throw new HttpError(429, 'rate_limited', 'too many requests, try again in a minute');
@@ -96,6 +98,26 @@ export async function createApp(config: Config, options: { store?: Store } = {})
     });
     telegram.routes(router);
     proactive.register(TELEGRAM, (conversationId, messages, language) => telegram.send(conversationId, messages, language));
+  }
+
+  if (config.MicrosoftAppId || config.BOT_ALLOW_ANONYMOUS) {
+    if (!config.MicrosoftAppId) console.warn('BOT_ALLOW_ANONYMOUS: /api/messages accepts unauthenticated activities from a local serviceUrl (Bot Framework Emulator only).');
+    const azure = new AzureChannel({
+      conversations,
+      i18n,
+      store,
+      settings: config,
+      maxChars: config.MAX_MESSAGE_CHARS,
+      maxBody: config.MAX_BODY_BYTES,
+      allow: (conversationId) => perConversation.take(conversationId),
+      // Azure Bot Service calls from few addresses: only a generous per-IP limit against floods.
+      guard: (req) => {
+        if (!azureIp.take(clientIp(req, config.TRUST_PROXY))) throw new HttpError(429, 'rate_limited', 'too many requests');
+      },
+      defaultLanguage: config.DEFAULT_LANGUAGE,
+    });
+    azure.routes(router);
+    proactive.register(AZURE, (conversationId, messages, language) => azure.send(conversationId, messages, language));
   }
 
   const resources = readLocales();

@@ -41,6 +41,14 @@ export const configSchema = z.object({
   /** Tenant of a single-tenant bot (required for SingleTenant). */
   MicrosoftAppTenantId: z.string().min(1).optional(),
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+  /**
+   * Without MicrosoftAppId, /api/messages is off unless this is true: then it accepts unauthenticated
+   * activities whose serviceUrl is on this machine (the Bot Framework Emulator). Never in production.
+   */
+  BOT_ALLOW_ANONYMOUS: bool.default(false),
+  /** Sovereign clouds only (and tests): where the channel's token signing keys are published, and their issuer. */
+  ToBotFromChannelOpenIdMetadataUrl: z.url({ protocol: /^https?$/ }).optional(),
+  ToBotFromChannelTokenIssuer: z.string().min(1).optional(),
 
   /** Telegram: the token from @BotFather; enables POST /api/telegram. */
   TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'looks like 123456:ABC-DEF…').optional(),

@@ -71,7 +71,13 @@ export function hasMedia(activity: Activity): boolean {
   return (activity.attachments ?? []).some((a) => !a.contentType.startsWith('application/vnd.microsoft.card'));
 }
 
-const buttonAction = (label: string, value: string): CardAction => ({ type: 'messageBack', title: label, displayText: label, text: '', value: { action: value } });
+/**
+ * A quick-reply button. Web Chat and Teams get messageBack (the label shows, the value stays
+ * hidden); hero-card channels through Azure (Telegram, Facebook) get postBack, whose value
+ * arrives as the message text and is matched against the offered actions.
+ */
+const buttonAction = (label: string, value: string, cards: CardSupport): CardAction =>
+  cards === 'adaptive' ? { type: 'messageBack', title: label, displayText: label, text: '', value: { action: value } } : { type: 'postBack', title: label, value };
 
 /** A telephone number as a `tel:` URI (digits and a leading plus only). */
 export function telUri(phone: string): string {
@@ -171,7 +177,7 @@ export function toActivities(messages: readonly Outgoing[], t: Translator, optio
         out.push({ type: 'message', locale: options.locale, attachmentLayout: 'list', attachments: m.lines.map((l) => crisisHeroCard(l, t)) });
         break;
       case 'actions':
-        suggested.push(...m.actions.map((a) => buttonAction(a.label, a.value)));
+        suggested.push(...m.actions.map((a) => buttonAction(a.label, a.value, options.cards)));
         break;
     }
   }

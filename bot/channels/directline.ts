@@ -58,9 +58,15 @@ const activitySchema = z
     name: z.string().max(100).optional(),
     value: z.unknown().optional(),
     locale: z.string().max(20).optional(),
-    from: z.object({ id: z.string().max(200), name: z.string().max(200).optional(), role: z.string().max(20).optional() }).loose().optional(),
+    from: z
+      .object({ id: z.string().max(200), name: z.string().max(200).optional(), role: z.string().max(20).optional() })
+      .loose()
+      .optional(),
     channelData: z.record(z.string(), z.unknown()).optional(),
-    attachments: z.array(z.object({ contentType: z.string().max(200), contentUrl: z.string().max(2000).optional(), name: z.string().max(300).optional() }).loose()).max(10).optional(),
+    attachments: z
+      .array(z.object({ contentType: z.string().max(200), contentUrl: z.string().max(2000).optional(), name: z.string().max(300).optional() }).loose())
+      .max(10)
+      .optional(),
   })
   .loose();
 
@@ -208,7 +214,13 @@ export class DirectLineServer {
       });
       if (clientId) conversation.seen.add(clientId, echo.id!);
       if (media) {
-        this.append(conversation, { type: 'message', text: translatorFor(this.deps.i18n, conversation.language, 'channels')('media.unsupported'), textFormat: 'plain', from: BOT, replyToId: echo.id! });
+        this.append(conversation, {
+          type: 'message',
+          text: translatorFor(this.deps.i18n, conversation.language, 'channels')('media.unsupported'),
+          textFormat: 'plain',
+          from: BOT,
+          replyToId: echo.id!,
+        });
       }
       for (const input of inputs) {
         const outcome = await this.deps.conversations.turn(conversation.id, DIRECTLINE, input);
@@ -310,8 +322,16 @@ function parseWatermark(raw: string | null): number {
 
 /** `ws://host` or `wss://host` as the client reached us (X-Forwarded-* only behind a trusted proxy). */
 function origin(req: IncomingMessage, trustProxy: boolean, scheme: 'ws' | 'http'): string {
-  const forwardedProto = trustProxy ? String(req.headers['x-forwarded-proto'] ?? '').split(',')[0]!.trim() : '';
-  const forwardedHost = trustProxy ? String(req.headers['x-forwarded-host'] ?? '').split(',')[0]!.trim() : '';
+  const forwardedProto = trustProxy
+    ? String(req.headers['x-forwarded-proto'] ?? '')
+        .split(',')[0]!
+        .trim()
+    : '';
+  const forwardedHost = trustProxy
+    ? String(req.headers['x-forwarded-host'] ?? '')
+        .split(',')[0]!
+        .trim()
+    : '';
   const secure = forwardedProto ? forwardedProto === 'https' : 'encrypted' in req.socket && Boolean((req.socket as { encrypted?: boolean }).encrypted);
   const host = forwardedHost || req.headers.host || 'localhost';
   if (!/^[A-Za-z0-9.\-:[\]]+$/.test(host)) throw new HttpError(400, 'invalid_host', 'invalid Host header');

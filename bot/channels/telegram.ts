@@ -132,7 +132,12 @@ export class TelegramApi {
   ) {}
 
   async call(method: string, body: unknown): Promise<unknown> {
-    const res = await fetch(`${this.base.replace(/\/$/, '')}/bot${this.token}/${method}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
+    const res = await fetch(`${this.base.replace(/\/$/, '')}/bot${this.token}/${method}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(10_000),
+    });
     const answer = (await res.json().catch(() => ({}))) as { ok?: boolean; result?: unknown; description?: string; parameters?: { retry_after?: number } };
     if (!answer.ok) throw new Error(`Telegram ${method} failed: ${res.status} ${answer.description ?? ''}`.trim());
     return answer.result;

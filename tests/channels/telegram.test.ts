@@ -59,12 +59,19 @@ describe('Telegram webhook', () => {
     api.calls.length = 0;
     await deliver(update('text-course'));
     // The person's own text never reaches Telegram unescaped (it is not echoed at all here).
-    expect(sent().map((m) => m.body.text).join('\n')).not.toContain('<b>&amp;');
+    expect(
+      sent()
+        .map((m) => m.body.text)
+        .join('\n'),
+    ).not.toContain('<b>&amp;');
     api.calls.length = 0;
     await deliver(update('edited-town'));
     const cards = sent().filter((m) => m.body.text.startsWith('<b>'));
     expect(cards.length).toBeGreaterThan(0);
-    const links = cards.flatMap((m) => m.body.reply_markup?.inline_keyboard.flat() ?? []).map((b: { url?: string }) => b.url).filter(Boolean);
+    const links = cards
+      .flatMap((m) => m.body.reply_markup?.inline_keyboard.flat() ?? [])
+      .map((b: { url?: string }) => b.url)
+      .filter(Boolean);
     expect(links).toContainEqual(expect.stringMatching(/^https:\/\/www\.openstreetmap\.org\//));
   });
 
@@ -117,11 +124,28 @@ describe('Outgoing → Telegram', () => {
 
   test('quick replies become callback buttons on the last message, two per row', () => {
     const t = ((key: string) => key) as never;
-    const out = toTelegram(1, [{ type: 'text', text: 'a < b' }, { type: 'actions', actions: [{ label: 'Ja', value: 'feedback:yes' }, { label: 'Nein', value: 'feedback:no' }, { label: 'Mensch', value: 'person' }] }], t);
+    const out = toTelegram(
+      1,
+      [
+        { type: 'text', text: 'a < b' },
+        {
+          type: 'actions',
+          actions: [
+            { label: 'Ja', value: 'feedback:yes' },
+            { label: 'Nein', value: 'feedback:no' },
+            { label: 'Mensch', value: 'person' },
+          ],
+        },
+      ],
+      t,
+    );
     expect(out).toHaveLength(1);
     expect(out[0]!.text).toBe('a &lt; b');
     expect(out[0]!.reply_markup!.inline_keyboard).toEqual([
-      [{ text: 'Ja', callback_data: 'feedback:yes' }, { text: 'Nein', callback_data: 'feedback:no' }],
+      [
+        { text: 'Ja', callback_data: 'feedback:yes' },
+        { text: 'Nein', callback_data: 'feedback:no' },
+      ],
       [{ text: 'Mensch', callback_data: 'person' }],
     ]);
   });

@@ -51,7 +51,8 @@ export function fakeTelegram(token: string) {
     if (call.headers['content-type'] !== 'application/json') return { status: 400, body: { ok: false, error_code: 400, description: 'Bad Request: expected JSON' } };
     switch (m[2]) {
       case 'sendMessage':
-        if (typeof call.body?.text !== 'string' || call.body.text.length === 0 || call.body.text.length > 4096) return { status: 400, body: { ok: false, error_code: 400, description: 'Bad Request: message text is empty or too long' } };
+        if (typeof call.body?.text !== 'string' || call.body.text.length === 0 || call.body.text.length > 4096)
+          return { status: 400, body: { ok: false, error_code: 400, description: 'Bad Request: message text is empty or too long' } };
         return { body: { ok: true, result: { message_id: ++messageId, chat: { id: call.body.chat_id, type: 'private' }, date: 1763700000, text: call.body.text } } };
       case 'answerCallbackQuery':
         return { body: { ok: true, result: true } };
