@@ -70,3 +70,26 @@ export async function directLineRoundTrips(url: string, texts: readonly string[]
   latencies.sort((a, b) => a - b);
   return { messages: latencies.length, perSecond: latencies.length / elapsed, p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), errors };
 }
+
+/**
+ * Run as a child process (`node --import tsx tests/bench/directline.ts <url> <seconds> <concurrency>`)
+ * so that the load generator does not share the server's event loop; prints the result as JSON.
+ */
+if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+  const [url, seconds, concurrency] = process.argv.slice(2);
+  const texts = JSON.parse(process.env.BENCH_TEXTS ?? '[]') as string[];
+  const result = await directLineRoundTrips(url!, texts, Number(seconds), Number(concurrency));
+  process.stdout.write(JSON.stringify(result));
+}
+
+/** Runs {@link directLineRoundTrips} in a child process against `url`. */
+export async function directLineRoundTripsInChild(url: string, texts: readonly string[], seconds: number, concurrency: number): Promise<RoundTrips> {
+  const { spawn } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), url, String(seconds), String(concurrency)], { env: { ...process.env, BENCH_TEXTS: JSON.stringify(texts) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += String(d)));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  if (code !== 0) throw new Error(`Direct Line bench client exited with ${code}`);
+  return JSON.parse(out) as RoundTrips;
+}

@@ -8,7 +8,7 @@ import { loadLexiconsOrThrow } from '../../knowledge/lexicon.js';
 import { loadDevset } from '../eval/devset.js';
 import { score } from '../eval/metrics.js';
 import { trainNlpJs } from './nlpjs-peer.js';
-import { directLineRoundTrips } from './directline.js';
+import { directLineRoundTripsInChild } from './directline.js';
 
 /**
  * `npm run bench`: speed and memory, printed as a table.
@@ -47,8 +47,9 @@ const health = await load(url, '/healthz');
 const understand = await load(url, '/api/understand', bodies);
 const rss = process.memoryUsage().rss;
 const texts = cases.map((c) => c.text);
-await directLineRoundTrips(url, texts, 2, 50); // warm-up
-const directLine = await directLineRoundTrips(url, texts, DURATION, 50);
+// The load generator runs in a child process, so it does not share the server's event loop.
+await directLineRoundTripsInChild(url, texts, 2, 50); // warm-up
+const directLine = await directLineRoundTripsInChild(url, texts, DURATION, 50);
 const rssDirectLine = process.memoryUsage().rss;
 await app.close();
 await store.close();
