@@ -4,6 +4,7 @@ import { randomInt } from 'node:crypto';
 import { DEFAULT_STAFF_FILE, loadStaffOrThrow } from '../knowledge/staff.js';
 import type { HandoverDeps } from '../dialogs/handover/flow.js';
 import { newReference } from '../dialogs/handover/record.js';
+import { fileURLToPath } from 'node:url';
 import type { i18n } from 'i18next';
 import type { Config } from './config.js';
 import { loadKnowledgeOrThrow, DEFAULT_KNOWLEDGE_DIR, type KnowledgeBase } from '../knowledge/load.js';
@@ -30,7 +31,14 @@ import { Outbox } from './handover/outbox.js';
 import { deleteExpiredHandovers } from './handover/handovers.js';
 import { inboxRoutes } from './inbox/routes.js';
 import { ensureDemoAccounts } from './inbox/demo.js';
+import { TokenSigner } from './channels/tokens.js';
+import { DirectLineServer, directLineRoutes, DIRECTLINE } from './channels/directline.js';
+import { TelegramApi, TelegramChannel, TELEGRAM } from './channels/telegram.js';
+import { conversationLanguage } from './channels/language.js';
+import { AzureChannel, AZURE } from './channels/azure.js';
 
+/** The package's prebuilt browser bundle (its `exports` hide `dist/`, so resolve beside the ESM entry). */
+const WEBCHAT_BUNDLE = fileURLToPath(new URL('webchat.js', import.meta.resolve('botframework-webchat')));
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 export interface App {
@@ -72,6 +80,7 @@ export async function createApp(config: Config, options: { store?: Store } = {})
   const conversations = new ConversationService(store, { kb, understanding, handover }, i18n, config.DEFAULT_LANGUAGE, handovers);
 
   const perIp = new RateLimiter(config.RATE_LIMIT_PER_MINUTE);
+  const azureIp = new RateLimiter(config.RATE_LIMIT_PER_MINUTE * 50);
   const perConversation = new RateLimiter(Math.max(10, Math.floor(config.RATE_LIMIT_PER_MINUTE / 2)));
   const guard = (req: IncomingMessage, conversationId?: string) => {
     if (!perIp.take(clientIp(req, config.TRUST_PROXY))) throw new HttpError(429, 'rate_limited', 'too many requests, try again in a minute');
@@ -101,15 +110,70 @@ export async function createApp(config: Config, options: { store?: Store } = {})
   const pdf = new PdfRenderer(config.CHROMIUM_PATH);
   servicesRoutes(router, { kb, finder: new ServiceFinder(kb, understanding), towns: understanding.towns, i18n, version: VERSION, guard });
   finderRoutes(router, { kb, i18n, pdf, guard, baseUrl: (req) => config.PUBLIC_URL ?? requestOrigin(req, config.TRUST_PROXY) });
+
+  if (!config.DIRECTLINE_TOKEN_SECRET) console.warn('DIRECTLINE_TOKEN_SECRET is not set: Direct Line tokens are signed with a random key of this process and end with a restart.');
+  const directLine = new DirectLineServer({
+    conversations,
+    i18n,
+    tokens: new TokenSigner(config.DIRECTLINE_TOKEN_SECRET, config.DIRECTLINE_TOKEN_TTL_SECONDS),
+    guard,
+    maxChars: config.MAX_MESSAGE_CHARS,
+    maxBody: config.MAX_BODY_BYTES,
+    maxAttachmentBytes: config.MAX_ATTACHMENT_BYTES,
+    trustProxy: config.TRUST_PROXY,
+    defaultLanguage: config.DEFAULT_LANGUAGE,
+  });
+  directLineRoutes(router, directLine, (req) => guard(req));
+  proactive.register(DIRECTLINE, (conversationId, messages, language) => directLine.send(conversationId, messages, language));
+
+  if (config.TELEGRAM_BOT_TOKEN && config.TELEGRAM_WEBHOOK_SECRET) {
+    const telegram = new TelegramChannel({
+      conversations,
+      i18n,
+      api: new TelegramApi(config.TELEGRAM_API_BASE, config.TELEGRAM_BOT_TOKEN),
+      secret: config.TELEGRAM_WEBHOOK_SECRET,
+      maxChars: config.MAX_MESSAGE_CHARS,
+      maxBody: config.MAX_BODY_BYTES,
+      allow: (conversationId) => perConversation.take(conversationId),
+      languageOf: (conversationId, fallback) => conversationLanguage(store, conversationId, fallback),
+    });
+    telegram.routes(router);
+    proactive.register(TELEGRAM, (conversationId, messages, language) => telegram.send(conversationId, messages, language));
+  }
+
+  if (config.MicrosoftAppId || config.BOT_ALLOW_ANONYMOUS) {
+    if (!config.MicrosoftAppId) console.warn('BOT_ALLOW_ANONYMOUS: /api/messages accepts unauthenticated activities from a local serviceUrl (Bot Framework Emulator only).');
+    const azure = new AzureChannel({
+      conversations,
+      i18n,
+      store,
+      settings: config,
+      maxChars: config.MAX_MESSAGE_CHARS,
+      maxBody: config.MAX_BODY_BYTES,
+      allow: (conversationId) => perConversation.take(conversationId),
+      // Azure Bot Service calls from few addresses: only a generous per-IP limit against floods.
+      guard: (req) => {
+        if (!azureIp.take(clientIp(req, config.TRUST_PROXY))) throw new HttpError(429, 'rate_limited', 'too many requests');
+      },
+      defaultLanguage: config.DEFAULT_LANGUAGE,
+    });
+    azure.routes(router);
+    proactive.register(AZURE, (conversationId, messages, language) => azure.send(conversationId, messages, language));
+  }
+
   const resources = readLocales();
   staticRoutes(router, {
     ...finderStaticFiles(kb, resources),
     'locales.json': { body: JSON.stringify(Object.fromEntries(Object.entries(resources).map(([lng, ns]) => [lng, ns['web'] ?? {}]))), type: 'application/json; charset=utf-8' },
     'inbox-locale.json': { body: JSON.stringify(resources['de']?.['inbox'] ?? {}), type: 'application/json; charset=utf-8' },
     'languages.json': { body: JSON.stringify(kb.taxonomy.languages), type: 'application/json; charset=utf-8' },
+    'config.json': { body: JSON.stringify({ maxMessageChars: config.MAX_MESSAGE_CHARS }), type: 'application/json; charset=utf-8' },
+    // The official Web Chat bundle from the botframework-webchat package, served by us (never a CDN).
+    'webchat.js': { body: readFileSync(WEBCHAT_BUNDLE), type: 'text/javascript; charset=utf-8' },
   });
 
   const server = createServer((req, res) => void router.handle(req, res));
+  server.on('upgrade', (req, socket, head) => directLine.handleUpgrade(req, socket, head));
   server.headersTimeout = 10_000;
   server.requestTimeout = 15_000;
 
@@ -133,6 +197,7 @@ export async function createApp(config: Config, options: { store?: Store } = {})
       clearInterval(sweep);
       await outbox.stop();
       await pdf.close();
+      directLine.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       if (!options.store) await store.close();
     },

@@ -43,6 +43,39 @@ export const configSchema = z.object({
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, '')).optional(),
   /** Chromium for server-side PDFs of referral sheets; when missing, the sheet offers the browser's print dialog. */
   CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
+
+  /** Signs Direct Line tokens (HMAC-SHA256); when unset, a random key per process is used (tokens die with a restart). */
+  DIRECTLINE_TOKEN_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  /** Lifetime of a Direct Line token in seconds; Web Chat refreshes it every 15 minutes. */
+  DIRECTLINE_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
+  /** Largest accepted attachment upload on Direct Line, in bytes. */
+  MAX_ATTACHMENT_BYTES: z.coerce.number().int().min(1024).max(50_000_000).default(4 * 1024 * 1024),
+
+  /** Azure Bot Service: the bot's app registration. Without an app id, /api/messages accepts unauthenticated requests (local emulator only). */
+  MicrosoftAppId: z.string().min(1).optional(),
+  MicrosoftAppPassword: z.string().min(1).optional(),
+  /** Tenant of a single-tenant bot (required for SingleTenant). */
+  MicrosoftAppTenantId: z.string().min(1).optional(),
+  MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+  /**
+   * Without MicrosoftAppId, /api/messages is off unless this is true: then it accepts unauthenticated
+   * activities whose serviceUrl is on this machine (the Bot Framework Emulator). Never in production.
+   */
+  BOT_ALLOW_ANONYMOUS: bool.default(false),
+  /** Sovereign clouds only (and tests): where the channel's token signing keys are published, and their issuer. */
+  ToBotFromChannelOpenIdMetadataUrl: z.url({ protocol: /^https?$/ }).optional(),
+  ToBotFromChannelTokenIssuer: z.string().min(1).optional(),
+
+  /** Telegram: the token from @BotFather; enables POST /api/telegram. */
+  TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'looks like 123456:ABC-DEF…').optional(),
+  /** The secret_token given to setWebhook; Telegram sends it back in X-Telegram-Bot-Api-Secret-Token. */
+  TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, '16 to 256 characters A-Z, a-z, 0-9, _ and -').optional(),
+  /** The Bot API's base URL (tests point it at a fake on loopback). */
+  TELEGRAM_API_BASE: z.url({ protocol: /^https?$/ }).default('https://api.telegram.org'),
+}).superRefine((c, ctx) => {
+  if (c.TELEGRAM_BOT_TOKEN && !c.TELEGRAM_WEBHOOK_SECRET) ctx.addIssue({ code: 'custom', path: ['TELEGRAM_WEBHOOK_SECRET'], message: 'required when TELEGRAM_BOT_TOKEN is set' });
+  if (c.MicrosoftAppId && c.MicrosoftAppType !== 'UserAssignedMSI' && !c.MicrosoftAppPassword) ctx.addIssue({ code: 'custom', path: ['MicrosoftAppPassword'], message: 'required when MicrosoftAppId is set' });
+  if (c.MicrosoftAppType === 'SingleTenant' && c.MicrosoftAppId && !c.MicrosoftAppTenantId) ctx.addIssue({ code: 'custom', path: ['MicrosoftAppTenantId'], message: 'required for SingleTenant' });
 });
 
 /** Webhook secrets, one per team, named in the staff file: `LOTSE_WEBHOOK_SECRET_<NAME>`, at least 16 characters. */

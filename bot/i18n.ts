@@ -7,7 +7,7 @@ import { LANGUAGES, type Language } from '../knowledge/schema.js';
 export const LOCALES_DIR = fileURLToPath(new URL('../locales/', import.meta.url));
 
 /** Namespaces, one JSON file each in `locales/<lng>/`, complete in every supported language. */
-export const NAMESPACES = ['chat', 'web', 'finder'] as const;
+export const NAMESPACES = ['chat', 'web', 'finder', 'channels'] as const;
 
 /** Staff-facing namespaces: the inbox's UI is German (case managers work in German). */
 export const STAFF_NAMESPACES = ['inbox'] as const;

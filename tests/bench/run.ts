@@ -8,11 +8,13 @@ import { loadLexiconsOrThrow } from '../../knowledge/lexicon.js';
 import { loadDevset } from '../eval/devset.js';
 import { score } from '../eval/metrics.js';
 import { trainNlpJs } from './nlpjs-peer.js';
+import { directLineRoundTripsInChild } from './directline.js';
 
 /**
  * `npm run bench`: speed and memory, printed as a table.
  * 1. HTTP on loopback with autocannon (50 connections): /healthz as the reference, /api/understand.
- * 2. In process, on the development set: Lotse next to NLP.js trained on the same phrases (accuracy and time per message).
+ * 2. The Direct Line round trip (post → reply on the WebSocket stream), 50 conversations at once.
+ * 3. In process, on the development set: Lotse next to NLP.js trained on the same phrases (accuracy and time per message).
  */
 const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
 
@@ -44,6 +46,11 @@ await load(url, '/healthz'); // warm-up
 const health = await load(url, '/healthz');
 const understand = await load(url, '/api/understand', bodies);
 const rss = process.memoryUsage().rss;
+const texts = cases.map((c) => c.text);
+// The load generator runs in a child process, so it does not share the server's event loop.
+await directLineRoundTripsInChild(url, texts, 2, 50); // warm-up
+const directLine = await directLineRoundTripsInChild(url, texts, DURATION, 50);
+const rssDirectLine = process.memoryUsage().rss;
 await app.close();
 await store.close();
 
@@ -55,6 +62,12 @@ console.log(row('GET /healthz', health));
 console.log(row('POST /api/understand', understand));
 console.log(`\n/api/understand throughput: ${((100 * understand.requests.average) / health.requests.average).toFixed(1)}% of /healthz (goal ≥ 10%), p99 ${understand.latency.p99} ms (goal ≤ 10 ms)`);
 console.log(`RSS with the sample knowledge base after load: ${(rss / 2 ** 20).toFixed(0)} MiB`);
+
+const ms = (n: number) => n.toFixed(1).padStart(7);
+console.log(`\nDirect Line round trip (post → reply on the stream), 50 conversations, ${DURATION} s, full turns with the store\n`);
+console.log(`${'messages'.padStart(9)} ${'msg/s'.padStart(7)} ${'p50 ms'.padStart(7)} ${'p95 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'errors'.padStart(7)} ${'RSS MiB'.padStart(8)}`);
+console.log(`${String(directLine.messages).padStart(9)} ${String(Math.round(directLine.perSecond)).padStart(7)} ${ms(directLine.p50)} ${ms(directLine.p95)} ${ms(directLine.p99)} ${String(directLine.errors).padStart(7)} ${(rssDirectLine / 2 ** 20).toFixed(0).padStart(8)}`);
+console.log(`goal: ≥ 500 msg/s and p95 ≤ 50 ms`);
 
 // Accuracy and speed against the peer, in process, on the same development set.
 const { kb, understanding } = buildUnderstanding();

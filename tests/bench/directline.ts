@@ -1,0 +1,95 @@
+import { WebSocket } from 'ws';
+
+export interface RoundTrips {
+  messages: number;
+  perSecond: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  errors: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/**
+ * The Direct Line round trip as Web Chat sees it: post a message, wait until the bot's reply to
+ * it arrives on the conversation's WebSocket stream. `concurrency` conversations, each one
+ * message at a time, for `seconds`.
+ */
+export async function directLineRoundTrips(url: string, texts: readonly string[], seconds: number, concurrency: number): Promise<RoundTrips> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const deadline = performance.now() + seconds * 1000;
+
+  async function conversation(worker: number): Promise<void> {
+    const issued = (await (await fetch(`${url}/api/webchat/token`, { method: 'POST' })).json()) as { token: string; conversationId: string };
+    const auth = { authorization: `Bearer ${issued.token}` };
+    const started = (await (await fetch(`${url}/v3/directline/conversations`, { method: 'POST', headers: auth })).json()) as { streamUrl: string };
+    const ws = new WebSocket(started.streamUrl);
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    let waiting: { id?: string; resolve: () => void; early: Set<string> } | undefined;
+    const early = new Set<string>();
+    ws.on('message', (data) => {
+      const frame = JSON.parse(String(data)) as { activities: Array<{ replyToId?: string; from: { role?: string } }> };
+      for (const a of frame.activities) {
+        if (a.from.role !== 'bot' || !a.replyToId) continue;
+        if (waiting?.id === a.replyToId) waiting.resolve();
+        else early.add(a.replyToId);
+      }
+    });
+    let i = worker;
+    while (performance.now() < deadline) {
+      const text = texts[i++ % texts.length]!;
+      const t0 = performance.now();
+      const replied = new Promise<void>((resolve) => (waiting = { resolve, early }));
+      const res = await fetch(`${url}/v3/directline/conversations/${encodeURIComponent(issued.conversationId)}/activities`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'message', text, from: { id: 'bench' } }),
+      });
+      if (!res.ok) {
+        errors++;
+        await res.arrayBuffer();
+        continue;
+      }
+      const { id } = (await res.json()) as { id: string };
+      waiting!.id = id;
+      // Replies are pushed before the POST answers; they may already be here.
+      if (early.delete(id)) waiting!.resolve();
+      await replied;
+      latencies.push(performance.now() - t0);
+    }
+    ws.close();
+  }
+
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, (_, w) => conversation(w)));
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { messages: latencies.length, perSecond: latencies.length / elapsed, p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), errors };
+}
+
+/**
+ * Run as a child process (`node --import tsx tests/bench/directline.ts <url> <seconds> <concurrency>`)
+ * so that the load generator does not share the server's event loop; prints the result as JSON.
+ */
+if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+  const [url, seconds, concurrency] = process.argv.slice(2);
+  const texts = JSON.parse(process.env.BENCH_TEXTS ?? '[]') as string[];
+  const result = await directLineRoundTrips(url!, texts, Number(seconds), Number(concurrency));
+  process.stdout.write(JSON.stringify(result));
+}
+
+/** Runs {@link directLineRoundTrips} in a child process against `url`. */
+export async function directLineRoundTripsInChild(url: string, texts: readonly string[], seconds: number, concurrency: number): Promise<RoundTrips> {
+  const { spawn } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), url, String(seconds), String(concurrency)], { env: { ...process.env, BENCH_TEXTS: JSON.stringify(texts) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += String(d)));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  if (code !== 0) throw new Error(`Direct Line bench client exited with ${code}`);
+  return JSON.parse(out) as RoundTrips;
+}
