@@ -260,7 +260,7 @@ export class Understanding {
       recognised,
       onBehalf,
       ...(municipality ? { municipality } : {}),
-      ...this.languageRequest(tokens, model),
+      ...this.languageRequest(tokens, model, bestService >= MIN_TOPIC ? ranked[0]?.id : undefined),
     };
   }
 
@@ -301,13 +301,17 @@ export class Understanding {
   }
 
   /** "auf Arabisch bitte", "English", "по-українськи": a language named with a switch word, or alone. */
-  private languageRequest(tokens: string[], model: LanguageModel): { languageRequest?: Language } {
+  /**
+   * A typed request to switch the language ("please in Arabic"). German named in a question about
+   * language courses is the language to learn ("a German course"), not a switch.
+   */
+  private languageRequest(tokens: string[], model: LanguageModel, serviceTopic: string | undefined): { languageRequest?: Language } {
     let named: Language | undefined;
     for (let i = 0; i < tokens.length && !named; i++) {
       named = model.names.get(tokens[i]!) ?? this.models.get('en')!.names.get(tokens[i]!);
       if (!named && i + 1 < tokens.length) named = model.names.get(`${tokens[i]} ${tokens[i + 1]}`);
     }
-    if (!named) return {};
+    if (!named || (named === 'de' && serviceTopic?.startsWith('language-course'))) return {};
     const switching = tokens.length <= 3 || tokens.some((t) => model.switchWords.has(t));
     return switching ? { languageRequest: named } : {};
   }
