@@ -51,6 +51,8 @@ export interface App {
   outbox: Outbox;
   /** Channels register their proactive senders here; the handover uses it for status messages. */
   proactive: ProactiveMessenger;
+  /** The core's entry point for one turn (channels call it; benchmarks too). */
+  conversations: ConversationService;
   close(): Promise<void>;
 }
 
@@ -193,6 +195,7 @@ export async function createApp(config: Config, options: { store?: Store } = {})
     i18n,
     proactive,
     outbox,
+    conversations,
     async close() {
       clearInterval(sweep);
       await outbox.stop();

@@ -123,7 +123,20 @@ function formatHours(entry: ServiceEntry, t: Translator): string | undefined {
     .join('; ');
 }
 
+/** Cards depend only on the entry and the language: rendered once per knowledge base, entry and language. */
+const cardCache = new WeakMap<KnowledgeBase, Map<string, ServiceCard>>();
+
+/** A service's card in a language (cached; callers must not change the object they get). */
 export function serviceCard(entry: ServiceEntry, t: Translator, lang: Language, kb: KnowledgeBase): ServiceCard {
+  let cards = cardCache.get(kb);
+  if (!cards) cardCache.set(kb, (cards = new Map()));
+  const key = `${entry.id}\u0000${lang}`;
+  let card = cards.get(key);
+  if (!card) cards.set(key, (card = Object.freeze(buildCard(entry, t, lang, kb)) as ServiceCard));
+  return card;
+}
+
+function buildCard(entry: ServiceEntry, t: Translator, lang: Language, kb: KnowledgeBase): ServiceCard {
   const texts = entry.texts[lang] ?? entry.texts.de!;
   const { minAge, maxAge, eligibility } = entry.targetGroup;
   const age =

@@ -12,22 +12,29 @@ export async function loadConversation(sql: Sql, id: string): Promise<StoredConv
   return rows[0];
 }
 
-/** Writes the state and appends the turn's messages; call inside the turn's transaction. */
+/**
+ * Writes the state and appends the turn's messages in one statement (one round trip per turn);
+ * call inside the turn's transaction.
+ */
 export async function saveTurn(
   sql: Sql,
   conversation: StoredConversation,
   messages: Array<{ role: 'user' | 'bot'; body: unknown }>,
 ): Promise<void> {
+  // The parent row is written by the CTE; the foreign key is checked at the end of the statement.
   await sql.query(
-    `insert into conversations (id, channel, state) values ($1, $2, $3)
-     on conflict (id) do update set state = excluded.state, updated_at = now()`,
-    [conversation.id, conversation.channel, JSON.stringify(conversation.state)],
+    `with saved as (
+       insert into conversations (id, channel, state) values ($1, $2, $3)
+       on conflict (id) do update set state = excluded.state, updated_at = now()
+       returning id
+     )
+     insert into turns (conversation_id, seq, role, body)
+     select saved.id, base.n + m.ord, m.value->>'role', m.value->'body'
+     from saved,
+          (select coalesce(max(seq), 0) as n from turns where conversation_id = $1) base,
+          jsonb_array_elements($4::jsonb) with ordinality as m(value, ord)`,
+    [conversation.id, conversation.channel, JSON.stringify(conversation.state), JSON.stringify(messages)],
   );
-  if (messages.length === 0) return;
-  const [{ next }] = (await sql.query<{ next: number }>('select coalesce(max(seq), 0) + 1 as next from turns where conversation_id = $1', [conversation.id])) as [{ next: number }];
-  for (const [i, m] of messages.entries()) {
-    await sql.query('insert into turns (conversation_id, seq, role, body) values ($1, $2, $3, $4)', [conversation.id, next + i, m.role, JSON.stringify(m.body)]);
-  }
 }
 
 /** Deletes conversations untouched for `days` days; returns how many. */
