@@ -8,6 +8,11 @@ import type { Store } from './store/store.js';
 import { translatorFor } from './i18n.js';
 import { render, type Outgoing } from './render.js';
 import type { HandoverService } from './handover/service.js';
+import { KeyedQueue } from './channels/serial.js';
+
+/** How many conversation states the embedded store's process keeps in memory, and for how long. */
+const CACHE_SIZE = 10_000;
+const CACHE_MS = 15 * 60_000;
 
 export interface TurnOutcome {
   language: Language;
@@ -17,7 +22,7 @@ export interface TurnOutcome {
 
 /**
  * Runs one turn for a conversation: load the state, decide, save state, transcript and
- * events in one transaction, and render the replies in the conversation's language.
+ * events atomically, and render the replies in the conversation's language.
  */
 export class ConversationService {
   constructor(
@@ -26,33 +31,69 @@ export class ConversationService {
     private readonly i18n: i18n,
     private readonly defaultLanguage: Language,
     private readonly handovers: HandoverService,
-  ) {}
+  ) {
+    this.cache = store.kind === 'pglite' ? new Map() : undefined;
+  }
 
   private get kb(): KnowledgeBase {
     return this.engine.kb;
   }
 
+  /** Turns of one conversation run one after another (a double click must not lose a state). */
+  private readonly queue = new KeyedQueue();
+  /**
+   * The embedded store belongs to this one process, so recent states are kept in memory and a
+   * turn needs no read. With PostgreSQL (several instances) every turn reads the store.
+   */
+  private readonly cache: Map<string, { channel: string; state: unknown; at: number }> | undefined;
+
   async turn(conversationId: string, channel: string, input: TurnInput): Promise<TurnOutcome> {
-    return this.store.transaction(async (tx) => {
-      const stored = await loadConversation(tx, conversationId);
-      const state = stored ? parseState(stored.state, this.defaultLanguage) : initialState(this.defaultLanguage);
-      const result = runTurn(this.engine, state, input);
-      const userBody = input.kind === 'message' ? { text: input.text } : input.kind === 'action' ? { action: input.value } : { start: true };
-      await saveTurn(tx, { id: conversationId, channel, state: result.state }, [
-        { role: 'user', body: userBody },
-        { role: 'bot', body: result.replies },
-      ]);
-      for (const event of result.events) {
-        if (event.type === 'feedback') await saveFeedback(tx, { language: event.language, topics: event.topics, entryIds: event.entryIds, helpful: event.helpful, ...(event.municipality ? { municipality: event.municipality } : {}) });
-        if (event.type === 'handover') await this.handovers.submit(tx, conversationId, stored?.channel ?? channel, event, this.engine.handover.clock());
-        if (event.type === 'withdraw') await this.handovers.withdraw(tx, conversationId, event.reference);
+    return this.queue.run(conversationId, async () => {
+      try {
+        return await this.runOne(conversationId, channel, input);
+      } catch (error) {
+        this.cache?.delete(conversationId);
+        throw error;
       }
-      const lang = result.state.language;
-      return {
-        language: lang,
-        dir: this.kb.taxonomy.languages.find((l) => l.code === lang)?.dir ?? 'ltr',
-        messages: render(result.replies, translatorFor(this.i18n, lang), lang, this.kb),
-      };
     });
+  }
+
+  private async runOne(conversationId: string, channel: string, input: TurnInput): Promise<TurnOutcome> {
+    const cached = this.cache?.get(conversationId);
+    // A cached state is trusted for a short while only: the retention sweep may delete old rows.
+    const fresh = cached && Date.now() - cached.at < CACHE_MS ? cached : undefined;
+    const stored = fresh ?? (await loadConversation(this.store, conversationId));
+    const state = stored ? parseState(stored.state, this.defaultLanguage) : initialState(this.defaultLanguage);
+    const result = runTurn(this.engine, state, input);
+    const userBody = input.kind === 'message' ? { text: input.text } : input.kind === 'action' ? { action: input.value } : { start: true };
+    const saved = { id: conversationId, channel: stored?.channel ?? channel, state: result.state };
+    const messages = [
+      { role: 'user' as const, body: userBody },
+      { role: 'bot' as const, body: result.replies },
+    ];
+    if (result.events.length === 0) {
+      // State and transcript in one statement: atomic without an explicit transaction.
+      await saveTurn(this.store, saved, messages);
+    } else {
+      await this.store.transaction(async (tx) => {
+        await saveTurn(tx, saved, messages);
+        for (const event of result.events) {
+          if (event.type === 'feedback') await saveFeedback(tx, { language: event.language, topics: event.topics, entryIds: event.entryIds, helpful: event.helpful, ...(event.municipality ? { municipality: event.municipality } : {}) });
+          if (event.type === 'handover') await this.handovers.submit(tx, conversationId, saved.channel, event, this.engine.handover.clock());
+          if (event.type === 'withdraw') await this.handovers.withdraw(tx, conversationId, event.reference);
+        }
+      });
+    }
+    if (this.cache) {
+      this.cache.delete(conversationId);
+      this.cache.set(conversationId, { channel: saved.channel, state: result.state, at: Date.now() });
+      if (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
+    }
+    const lang = result.state.language;
+    return {
+      language: lang,
+      dir: this.kb.taxonomy.languages.find((l) => l.code === lang)?.dir ?? 'ltr',
+      messages: render(result.replies, translatorFor(this.i18n, lang), lang, this.kb),
+    };
   }
 }

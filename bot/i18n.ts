@@ -49,7 +49,14 @@ export async function createI18n(resources: Resources = readLocales()): Promise<
 
 export type Translator = TFunction;
 
-/** A translator fixed to one language, for one turn. */
-export function translatorFor(instance: i18n, lng: Language, ns: (typeof NAMESPACES)[number] = 'chat'): Translator {
-  return instance.getFixedT(lng, ns);
+const translators = new WeakMap<i18n, Map<string, Translator>>();
+
+/** A translator fixed to one language (made once per instance, language and namespace). */
+export function translatorFor(instance: i18n, lng: Language, ns: (typeof NAMESPACES)[number] | (typeof STAFF_NAMESPACES)[number] = 'chat'): Translator {
+  let byKey = translators.get(instance);
+  if (!byKey) translators.set(instance, (byKey = new Map()));
+  const key = `${lng}:${ns}`;
+  let t = byKey.get(key);
+  if (!t) byKey.set(key, (t = instance.getFixedT(lng, ns)));
+  return t;
 }

@@ -32,7 +32,7 @@ export async function saveTurn(
      select saved.id, base.n + m.ord, m.value->>'role', m.value->'body'
      from saved,
           (select coalesce(max(seq), 0) as n from turns where conversation_id = $1) base,
-          jsonb_array_elements($4::jsonb) with ordinality as m(value, ord)`,
+          json_array_elements($4::json) with ordinality as m(value, ord)`,
     [conversation.id, conversation.channel, JSON.stringify(conversation.state), JSON.stringify(messages)],
   );
 }
