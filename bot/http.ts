@@ -82,21 +82,26 @@ export function sendError(res: ServerResponse, error: unknown): void {
   sendJson(res, 500, { error: 'internal_error', message: 'internal error' });
 }
 
-/** Reads a JSON body up to `limit` bytes; 413, 415 and 400 with reasons otherwise. */
-export async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
-  const type = req.headers['content-type'] ?? '';
-  if (!/^application\/json\b/i.test(type)) throw new HttpError(415, 'unsupported_media_type', 'expected application/json');
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) throw new HttpError(413, 'payload_too_large', `body larger than ${limit} bytes`);
+/** Reads a body up to `limit` bytes, declared or not; 413 with `reason` beyond it. */
+export async function readBody(req: IncomingMessage, limit: number, reason = 'payload_too_large', what = 'body'): Promise<Buffer> {
+  if (Number(req.headers['content-length'] ?? 0) > limit) throw new HttpError(413, reason, `${what} larger than ${limit} bytes`);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > limit) throw new HttpError(413, 'payload_too_large', `body larger than ${limit} bytes`);
+    if (size > limit) throw new HttpError(413, reason, `${what} larger than ${limit} bytes`);
     chunks.push(chunk as Buffer);
   }
+  return Buffer.concat(chunks);
+}
+
+/** Reads a JSON body up to `limit` bytes; 413, 415 and 400 with reasons otherwise. */
+export async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
+  const type = req.headers['content-type'] ?? '';
+  if (!/^application\/json\b/i.test(type)) throw new HttpError(415, 'unsupported_media_type', 'expected application/json');
+  const body = await readBody(req, limit);
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return JSON.parse(body.toString('utf8'));
   } catch {
     throw new HttpError(400, 'invalid_json', 'body is not valid JSON');
   }

@@ -5,7 +5,7 @@ import { WebSocketServer, WebSocket } from 'ws';
 import { z } from 'zod';
 import type { i18n } from 'i18next';
 import type { Router } from '../http.js';
-import { HttpError, readJson, sendJson } from '../http.js';
+import { HttpError, readBody, readJson, sendJson } from '../http.js';
 import type { ConversationService } from '../conversation.js';
 import type { Outgoing } from '../render.js';
 import { translatorFor } from '../i18n.js';
@@ -346,15 +346,7 @@ async function readUpload(req: IncomingMessage, limit: number): Promise<Activity
   const type = req.headers['content-type'] ?? '';
   const boundary = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(type);
   if (!/^multipart\/form-data/i.test(type) || !boundary) throw new HttpError(415, 'unsupported_media_type', 'expected multipart/form-data');
-  if (Number(req.headers['content-length'] ?? 0) > limit) throw new HttpError(413, 'attachment_too_large', `attachments larger than ${limit} bytes`);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new HttpError(413, 'attachment_too_large', `attachments larger than ${limit} bytes`);
-    chunks.push(chunk as Buffer);
-  }
-  const body = Buffer.concat(chunks).toString('latin1');
+  const body = (await readBody(req, limit, 'attachment_too_large', 'attachments')).toString('latin1');
   const parts = body.split(`--${boundary[1] ?? boundary[2]}`);
   const files: Array<{ contentType: string; name?: string }> = [];
   let activity: Activity | undefined;
