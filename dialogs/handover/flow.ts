@@ -58,7 +58,9 @@ export function intakeContext(deps: EngineDeps, state: ConversationState): Intak
 export function beginHandover(deps: EngineDeps, state: ConversationState, trigger: IntakeDraft['trigger']): TurnResult {
   const urgent = trigger === 'crisis';
   const { draft, replies } = startIntake(intakeContext(deps, state), trigger, urgent);
-  return { state: { ...state, intake: draft, misses: 0, pending: undefined }, replies, events: [] };
+  // A volunteer asking for a family: consent and contact details are the family's to give.
+  const note = state.onBehalf ? [text('intake.onBehalf')] : [];
+  return { state: { ...state, intake: draft, misses: 0, pending: undefined }, replies: [...note, ...replies], events: [] };
 }
 
 /** A person coming back to a conversation with an unfinished intake. */
