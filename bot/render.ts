@@ -1,6 +1,6 @@
 import type { KnowledgeBase } from '../knowledge/load.js';
 import { DAYS, type Language, type ServiceEntry } from '../knowledge/schema.js';
-import type { Reply } from '../dialogs/replies.js';
+import type { Message, Reply } from '../dialogs/replies.js';
 import type { Translator } from './i18n.js';
 import { volunteerDetails } from './finder/volunteer.js';
 
@@ -49,14 +49,15 @@ export type Outgoing =
 
 /** Renders a turn's replies with the turn's fixed-language translator. */
 export function render(replies: readonly Reply[], t: Translator, lang: Language, kb: KnowledgeBase): Outgoing[] {
+  const say = (m: Message | { text: string }) => ('text' in m ? m.text : t(m.key, resolveParams(m.params, t, lang)));
   return replies.map((reply): Outgoing => {
     switch (reply.type) {
       case 'text':
-        return { type: 'text', text: t(reply.message.key, resolveParams(reply.message.params, t, lang)) };
+        return { type: 'text', text: say(reply.message) };
       case 'lines':
-        return { type: 'text', text: reply.lines.map((l) => `${t(l.label.key, resolveParams(l.label.params, t, lang))}: ${'text' in l.value ? l.value.text : t(l.value.key, resolveParams(l.value.params, t, lang))}`).join('\n') };
+        return { type: 'text', text: reply.lines.map((l) => `${say(l.label)}: ${say(l.value)}`).join('\n') };
       case 'actions':
-        return { type: 'actions', actions: reply.actions.map((a) => ({ label: 'text' in a.label ? a.label.text : t(a.label.key, resolveParams(a.label.params, t, lang)), value: a.value })) };
+        return { type: 'actions', actions: reply.actions.map((a) => ({ label: say(a.label), value: a.value })) };
       case 'services':
         return {
           type: 'services',

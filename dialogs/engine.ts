@@ -2,12 +2,12 @@ import type { KnowledgeBase } from '../knowledge/load.js';
 import { LANGUAGES, type Language } from '../knowledge/schema.js';
 import type { Understanding, Understood } from '../knowledge/understand/understand.js';
 import type { ConversationState } from './state.js';
-import { answerTopic, counsellingFor, isServiceTopic, needsTown, personReplies } from './answer.js';
+import { answerTopic, counsellingFor, isServiceTopic, needsTown } from './answer.js';
 import { crisisReplies } from './crisis.js';
 import { parseAge } from './age.js';
 import { action, actions, text, type Reply } from './replies.js';
 import { INTAKE } from './handover/intake.js';
-import { beginHandover, crisisDuringIntake, intakeTurn, resumeHandover, withdrawHandover, HANDOVER_ACTIONS, type HandoverDeps, type HandoverEvent, type WithdrawEvent } from './handover/flow.js';
+import { beginHandover, crisisDuringIntake, handoverTrigger, intakeTurn, resumeHandover, withdrawHandover, HANDOVER_ACTIONS, type HandoverDeps, type HandoverEvent, type WithdrawEvent } from './handover/flow.js';
 
 /** What reaches the engine: a typed message, or the value of a pressed button. */
 export type TurnInput = { kind: 'start' } | { kind: 'message'; text: string } | { kind: 'action'; value: string };
@@ -80,7 +80,7 @@ function onAction(deps: EngineDeps, state: ConversationState, value: string): Tu
   }
   if (value === ACTIONS.person) {
     if (state.intake) return { state, replies: resumeHandover(deps, state), events: [] };
-    return beginHandover(deps, state, state.lastTopics[0] === 'emergency' ? 'crisis' : state.misses >= 2 ? 'misses' : state.feedbackGiven ? 'feedback' : state.recent.length > 1 ? 'complex' : 'person');
+    return beginHandover(deps, state, handoverTrigger(state));
   }
   if (value.startsWith(INTAKE)) {
     if (!state.intake) return { state, replies: [text('intake.expired'), actions(action('actions.person', ACTIONS.person))], events: [] };
@@ -191,7 +191,7 @@ function answerUnderstood(deps: EngineDeps, state: ConversationState, understood
   const service = understood.outOfScope || !isServiceTopic(deps, top) ? undefined : understood.topics[0];
 
   if (understood.person && !service) {
-    return beginHandover(deps, { ...state, recent: state.recent }, 'person');
+    return beginHandover(deps, state, 'person');
   }
   if (top === 'privacy') return { state, replies: [text('privacy.info')], events: [] };
   if (!service) {

@@ -7,7 +7,7 @@ import type { Sql } from '../store/store.js';
 import type { Reply } from '../../dialogs/replies.js';
 import type { HandoverEvent } from '../../dialogs/handover/flow.js';
 import { buildRecord } from '../../dialogs/handover/record.js';
-import { coordinatorOf, pickCaseManager, routeHandover } from '../../dialogs/handover/routing.js';
+import { coordinatorOf, pickCaseManager } from '../../dialogs/handover/routing.js';
 import { translatorFor } from '../i18n.js';
 import { render, toPlainText } from '../render.js';
 import { audit, enqueue, insertHandover, openCaseLoads, withdrawHandover, type HandoverRow } from './handovers.js';
@@ -41,9 +41,11 @@ export class HandoverService {
   ) {}
 
   async submit(tx: Sql, conversationId: string, channel: string, event: HandoverEvent, now: Date): Promise<string> {
-    const route = routeHandover(this.kb.district, event.municipality, event.topics);
+    const { route } = event;
     const assignee = pickCaseManager(this.staff, route.unit, await openCaseLoads(tx, route.unit));
     const de = translatorFor(this.i18n, 'de');
+    const staffDe = translatorFor(this.i18n, 'de', 'inbox');
+    const reason = staffDe(route.reason.key, route.reason.params);
     const transcript = event.draft.fields.transcript ? await this.transcript(tx, conversationId, event.language) : undefined;
     const record = buildRecord({
       reference: event.reference,
@@ -52,16 +54,17 @@ export class HandoverService {
       language: event.language,
       draft: event.draft,
       municipality: { id: event.municipality, name: this.kb.district.municipalities.find((m) => m.id === event.municipality)?.name ?? event.municipality },
-      unit: { id: route.unit, name: route.unitName, reason: route.reason },
+      unit: { id: route.unit, name: route.unitName, reason },
       topics: event.topics,
       suggestedServices: event.shownEntries.map((id) => ({ id, title: this.kb.services.find((e) => e.id === id)?.texts.de?.title ?? id })),
       ...(transcript ? { transcript } : {}),
+      de: staffDe,
       topicDe: (id) => de(`topic.${id}`),
       languageNameDe: (code) => new Intl.DisplayNames('de', { type: 'language' }).of(code) ?? code,
     });
     const id = randomUUID();
     await insertHandover(tx, { id, reference: event.reference, conversationId, channel, language: event.language, unit: route.unit, assignee: assignee?.id, urgency: record.urgency.level, record, expectedBy: event.expectedBy });
-    await audit(tx, 'system', 'created', id, { unit: route.unit, assignee: assignee?.id ?? null, reason: route.reason });
+    await audit(tx, 'system', 'created', id, { unit: route.unit, assignee: assignee?.id ?? null, reason });
 
     const unit = this.staff.units.find((u) => u.id === route.unit);
     const coordinator = coordinatorOf(this.staff, route.unit);

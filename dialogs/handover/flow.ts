@@ -4,9 +4,9 @@ import type { ConversationState } from '../state.js';
 import type { EngineDeps, TurnResult } from '../engine.js';
 import { action, actions, text, type Reply } from '../replies.js';
 import { crisisReplies } from '../crisis.js';
-import { personReplies } from '../answer.js';
 import { continueIntake, repeatQuestion, startIntake, type IntakeContext, type IntakeDraft, type IntakeInput } from './intake.js';
-import { firstContactBy, routeHandover } from './routing.js';
+import { firstContactBy, routeHandover, type Route } from './routing.js';
+import { isServiceTopic, personReplies } from '../answer.js';
 
 /** What the handover needs besides knowledge and understanding: staff data, a clock and references. */
 export interface HandoverDeps {
@@ -24,7 +24,8 @@ export interface HandoverEvent {
   reference: string;
   draft: IntakeDraft;
   municipality: string;
-  unit: string;
+  /** Decided when the person sent it: the unit they were told. */
+  route: Route;
   language: Language;
   topics: string[];
   shownEntries: string[];
@@ -48,10 +49,18 @@ export function intakeContext(deps: EngineDeps, state: ConversationState): Intak
     towns: kb.district.municipalities.map((m) => ({ id: m.id, name: m.name })),
     unitFor: (municipality) => routeHandover(kb.district, municipality, [...state.recent.flatMap((r) => r.topics), ...state.lastTopics]).unitName,
     replyKind: (answer) => understanding.replyKind(answer, state.language),
-    topicsOf: (answer) => understanding.understand({ text: answer, language: state.language }).topics.filter((t) => deps.kb.taxonomy.topics.some((x) => x.id === t.id && x.kind === 'service')).map((t) => t.id),
+    topicsOf: (answer) => understanding.understand({ text: answer, language: state.language }).topics.filter((t) => isServiceTopic(deps, t.id)).map((t) => t.id),
     languageName: (code) => kb.taxonomy.languages.find((l) => l.code === code)?.name ?? code,
     retentionDays: deps.handover.staff.retentionDaysAfterClose,
   };
+}
+
+/** Why the person wants a handover, from the conversation so far (it feeds the suggested case type). */
+export function handoverTrigger(state: ConversationState): IntakeDraft['trigger'] {
+  if (state.lastTopics[0] === 'emergency') return 'crisis';
+  if (state.misses >= 2) return 'misses';
+  if (state.feedbackGiven) return 'feedback';
+  return state.recent.length > 1 ? 'complex' : 'person';
 }
 
 /** The offer was taken ("talk to a person" or a typed wish): the intake begins, consent first. */
@@ -112,7 +121,7 @@ function sendHandover(deps: EngineDeps, state: ConversationState, draft: IntakeD
     reference,
     draft,
     municipality,
-    unit: route.unit,
+    route,
     language: state.language,
     topics,
     shownEntries: state.shownEntries,

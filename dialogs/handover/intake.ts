@@ -45,6 +45,9 @@ export type IntakeFields = z.infer<typeof intakeFieldsSchema>;
 export const STEPS = ['town', 'consent', 'contact', 'phone', 'email', 'contactTime', 'name', 'ageGroup', 'household', 'concerns', 'urgency', 'deadline', 'institutions', 'language', 'interpreter', 'residence', 'transcript', 'summary'] as const;
 export type StepId = (typeof STEPS)[number];
 
+/** Questions that follow another answer (the number after "by phone"); corrected together with it. */
+const FOLLOW_UPS: readonly StepId[] = ['phone', 'email', 'deadline', 'interpreter'];
+
 /** The draft of a handover, part of the conversation state: leaving and coming back resumes it. */
 export const intakeSchema = z.object({
   step: z.enum(STEPS),
@@ -218,11 +221,8 @@ const STEP_LIST: Step[] = [
     },
   },
   freeText('name', 'name', MAX_ANSWER.name),
-  {
-    ...buttons('ageGroup', 'ageGroup', AGE_GROUPS, 'intake.ageGroup', true, notUrgent),
-    // An age the person already gave is not asked again.
-    done: (d) => d.fields.ageGroup !== undefined,
-  },
+  // An age the person already gave is not asked again (startIntake fills the group).
+  buttons('ageGroup', 'ageGroup', AGE_GROUPS, 'intake.ageGroup', true, notUrgent),
   freeText('household', 'household', MAX_ANSWER.household, notUrgent, [choice('intake.household.alone', 'alone')]),
   {
     id: 'concerns',
@@ -250,15 +250,13 @@ const STEP_LIST: Step[] = [
       return { ok: true, fields: { concerns: [{ words, ...(topic ? { topic } : {}) }] } };
     },
   },
-  {
-    ...buttons('urgency', 'urgency', URGENCIES, 'intake.urgency', false, notUrgent),
-  },
+  buttons('urgency', 'urgency', URGENCIES, 'intake.urgency', false, notUrgent),
   freeText('deadline', 'deadline', MAX_ANSWER.deadline, (d) => d.fields.urgency === 'deadline'),
   {
     id: 'institutions',
     optional: true,
     applies: notUrgent,
-    done: (d) => d.fields.institutions !== undefined && !d.skipped.includes('institutions') && d.step !== 'institutions',
+    done: (d) => d.fields.institutions !== undefined,
     ask: (d) => institutionsQuestion(d.fields.institutions ?? []),
     answer(input, d) {
       if (input.kind !== 'choice') return invalid('intake.pickOne');
@@ -426,7 +424,7 @@ export function continueIntake(draft: IntakeDraft, input: IntakeInput, ctx: Inta
     if (input.kind === 'choice' && input.value === 'send') return { kind: 'send', draft };
     if (input.kind === 'choice' && input.value === 'correct') {
       const fields = correctableSteps(draft, ctx);
-      return { kind: 'continue', draft, replies: [text('intake.summary.which'), actions(...fields.map((s) => choice(`intake.summary.field.${s === 'phone' || s === 'email' ? 'contact' : s === 'deadline' ? 'urgency' : s === 'interpreter' ? 'language' : s}`, `edit-${s}`)), choice('intake.summary.back', 'back'))] };
+      return { kind: 'continue', draft, replies: [text('intake.summary.which'), actions(...fields.map((s) => choice(`intake.summary.field.${s}`, `edit-${s}`)), choice('intake.summary.back', 'back'))] };
     }
     if (input.kind === 'choice' && input.value.startsWith('edit-')) {
       const target = STEP_BY_ID.get(input.value.slice(5) as StepId);
@@ -466,7 +464,7 @@ export function continueIntake(draft: IntakeDraft, input: IntakeInput, ctx: Inta
   const context = municipality ? { ...ctx, municipality } : ctx;
   // A correction goes back to the summary unless it opened a follow-up question (phone after "by phone").
   const following = nextStep(next, context, step.id);
-  const target = next.correcting && following.id !== 'phone' && following.id !== 'email' && following.id !== 'deadline' && following.id !== 'interpreter' ? STEP_BY_ID.get('summary')! : following;
+  const target = next.correcting && !FOLLOW_UPS.includes(following.id) ? STEP_BY_ID.get('summary')! : following;
   next = { ...next, step: target.id, correcting: target.id === 'summary' ? false : next.correcting };
   const replies = step.id === 'town' && municipality ? [text('town.noted', { town: ctx.townName(municipality) }), ...askStep(target, next, context)] : askStep(target, next, context);
   return { kind: 'continue', draft: next, replies, ...(municipality ? { municipality } : {}) };
@@ -474,7 +472,7 @@ export function continueIntake(draft: IntakeDraft, input: IntakeInput, ctx: Inta
 
 /** Steps the person can correct from the summary (those that were asked). */
 function correctableSteps(d: IntakeDraft, ctx: IntakeContext): StepId[] {
-  return STEP_LIST.filter((s) => !['town', 'consent', 'summary', 'phone', 'email', 'deadline', 'interpreter'].includes(s.id) && s.applies(d, ctx)).map((s) => s.id);
+  return STEP_LIST.filter((s) => !['town', 'consent', 'summary', ...FOLLOW_UPS].includes(s.id) && s.applies(d, ctx)).map((s) => s.id);
 }
 
 /** Forgets a step's answer (and its follow-ups) so it is asked again. */

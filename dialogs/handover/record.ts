@@ -1,15 +1,9 @@
 import { z } from 'zod';
 import { languageSchema, type Language } from '../../knowledge/schema.js';
-import { AGE_GROUPS, CONTACT_METHODS, INSTITUTIONS, RESIDENCE, URGENCIES, type IntakeDraft } from './intake.js';
+import { AGE_GROUPS, CONTACT_METHODS, CONTACT_TIMES, INSTITUTIONS, RESIDENCE, URGENCIES, type IntakeDraft } from './intake.js';
 
 export const CASE_TYPES = ['kurzintervention', 'prozessbegleitung', 'case-management'] as const;
 export type CaseType = (typeof CASE_TYPES)[number];
-
-const CASE_TYPE_LABEL: Record<CaseType, string> = {
-  kurzintervention: 'Kurzintervention',
-  prozessbegleitung: 'Prozesshafte Begleitung',
-  'case-management': 'Rechtskreisübergreifendes Case Management',
-};
 
 /**
  * The intake record a case manager receives: versioned, exported as JSON.
@@ -43,58 +37,28 @@ export const intakeRecordSchema = z.object({
 });
 export type IntakeRecord = z.infer<typeof intakeRecordSchema>;
 
-/** German labels for the record's choices (the case managers' language). */
-const DE = {
-  contact: { chat: 'im Chat', phone: 'per Telefon', email: 'per E-Mail', 'in-person': 'persönlich vor Ort' },
-  contactTime: { morning: 'vormittags', afternoon: 'nachmittags', anytime: 'jederzeit' } as Record<string, string>,
-  ageGroup: { 'under-18': 'unter 18', '18-27': '18–27', '28-64': '28–64', '65-plus': '65 und älter' },
-  urgency: { urgent: 'dringend', deadline: 'mit Frist', normal: 'nicht eilig' },
-  institutions: {
-    jobcenter: 'Jobcenter',
-    'employment-agency': 'Agentur für Arbeit',
-    jmd: 'Jugendmigrationsdienst',
-    mbe: 'Migrationsberatung (MBE)',
-    school: 'Schule',
-    kita: 'Kita',
-    'youth-office': 'Jugendamt',
-    'social-office': 'Sozialamt',
-    'immigration-office': 'Ausländerbehörde',
-    doctor: 'Arzt/Ärztin',
-  },
-  residence: {
-    eu: 'EU-Bürger/in',
-    asylum: 'im Asylverfahren',
-    protection: 'anerkannter Schutzstatus',
-    'temporary-protection': 'vorübergehender Schutz (§ 24 AufenthG)',
-    toleration: 'Duldung',
-    permit: 'andere Aufenthaltserlaubnis',
-    settled: 'Niederlassungserlaubnis oder deutsche Staatsangehörigkeit',
-    'not-said': 'keine Angabe',
-  },
-} as const;
+/** A translator for the staff's German texts (the `inbox` namespace, German). */
+export type GermanText = (key: string, params?: Record<string, string | number>) => string;
 
 /** The life area of a topic: its first segment ("work.jobcentre" → "work"). */
 const lifeArea = (topic: string) => topic.split('.')[0]!;
 
 /**
- * The suggested kind of case (DOMAIN: Fallarten), with its reason in German.
+ * The suggested kind of case (DOMAIN: Fallarten), with the reasons as keys of `record.reason`.
  * - several interlinked life areas → Case Management;
  * - one area with a wish for accompaniment, a deadline or institutions already involved → Prozesshafte Begleitung;
  * - otherwise (also acute help, "Brände löschen") → Kurzintervention.
  */
-export function suggestCaseType(input: { topics: readonly string[]; trigger: IntakeDraft['trigger']; urgent: boolean; deadline: boolean; institutions: number }, topicDe: (id: string) => string): { type: CaseType; label: string; reason: string } {
-  const areas = [...new Set(input.topics.filter((t) => t !== 'emergency').map(lifeArea))];
-  const names = input.topics.filter((t) => t !== 'emergency').map(topicDe).join(', ');
-  const make = (type: CaseType, reason: string) => ({ type, label: CASE_TYPE_LABEL[type], reason });
-  if (areas.length >= 3 || (areas.length >= 2 && (input.trigger === 'complex' || input.institutions >= 2))) {
-    return make('case-management', `mehrere zusammenhängende Lebensbereiche (${names})${input.institutions >= 2 ? ', mehrere Stellen beteiligt' : ''}`);
+export function suggestCaseType(input: { topics: readonly string[]; trigger: IntakeDraft['trigger']; urgent: boolean; deadline: boolean; institutions: number }): { type: CaseType; reasons: string[] } {
+  const areas = new Set(input.topics.filter((t) => t !== 'emergency').map(lifeArea)).size;
+  const wish = input.trigger === 'person' || input.trigger === 'complex';
+  if (areas >= 3 || (areas >= 2 && (input.trigger === 'complex' || input.institutions >= 2))) {
+    return { type: 'case-management', reasons: ['areas', ...(input.institutions >= 2 ? ['severalInvolved'] : [])] };
   }
-  if (input.urgent) return make('kurzintervention', 'akute Krise: schnelle, zeitlich begrenzte Hilfe („Brände löschen“), danach neu einschätzen');
-  if (areas.length === 2 || input.trigger === 'person' || input.trigger === 'complex' || input.deadline || input.institutions >= 1) {
-    const why = [areas.length === 2 ? `zwei Themen (${names})` : '', input.trigger === 'person' || input.trigger === 'complex' ? 'Wunsch nach persönlicher Begleitung' : '', input.deadline ? 'Frist' : '', input.institutions >= 1 ? 'Kontakt zu Behörden/Stellen nötig' : ''].filter(Boolean);
-    return make('prozessbegleitung', why.join(', '));
-  }
-  return make('kurzintervention', `ein konkretes Anliegen${names ? ` (${names})` : ''}`);
+  if (input.urgent) return { type: 'kurzintervention', reasons: ['crisis'] };
+  const why = [...(areas === 2 ? ['twoTopics'] : []), ...(wish ? ['accompaniment'] : []), ...(input.deadline ? ['deadline'] : []), ...(input.institutions >= 1 ? ['institutions'] : [])];
+  if (why.length > 0) return { type: 'prozessbegleitung', reasons: why };
+  return { type: 'kurzintervention', reasons: [input.topics.some((t) => t !== 'emergency') ? 'concreteNamed' : 'concrete'] };
 }
 
 export interface RecordInput {
@@ -109,36 +73,40 @@ export interface RecordInput {
   topics: readonly string[];
   suggestedServices: Array<{ id: string; title: string }>;
   transcript?: Array<{ role: 'user' | 'bot'; text: string }>;
+  /** German texts for the case managers (`record.*` in locales/de/inbox.json). */
+  de: GermanText;
   topicDe(id: string): string;
   languageNameDe(code: Language): string;
 }
 
 /** Builds and validates the record from a confirmed intake draft. */
 export function buildRecord(input: RecordInput): IntakeRecord {
-  const { draft } = input;
+  const { draft, de } = input;
   const f = draft.fields;
   if (!draft.consent) throw new Error('a record needs consent');
   const concerns = (f.concerns ?? []).map((c) => ({ ...c, ...(c.topic ? { topicDe: input.topicDe(c.topic) } : {}) }));
   const topics = [...new Set([...concerns.flatMap((c) => (c.topic ? [c.topic] : [])), ...input.topics])];
   const level = draft.urgent ? 'urgent' : (f.urgency ?? 'normal');
   const institutions = f.institutions ?? [];
-  const caseType = suggestCaseType({ topics, trigger: draft.trigger, urgent: draft.urgent, deadline: f.deadline !== undefined, institutions: institutions.length }, input.topicDe);
+  const suggested = suggestCaseType({ topics, trigger: draft.trigger, urgent: draft.urgent, deadline: f.deadline !== undefined, institutions: institutions.length });
+  const names = topics.filter((t) => t !== 'emergency').map(input.topicDe).join(', ');
+  const caseType = { type: suggested.type, label: de(`record.caseType.${suggested.type}`), reason: suggested.reasons.map((r) => de(`record.reason.${r}`, { names })).join(', ') };
   const preferredLanguage = f.preferredLanguage ?? input.language;
-  const time = f.contactTime ? (DE.contactTime[f.contactTime] ?? f.contactTime) : undefined;
+  const time = f.contactTime && ((CONTACT_TIMES as readonly string[]).includes(f.contactTime) ? de(`record.contactTime.${f.contactTime}`) : f.contactTime);
+  const joined = (...parts: Array<string | false | undefined>) => parts.filter(Boolean).join(', ');
 
   const summaryDe = [
-    `Vorschlag: ${caseType.label} (${caseType.reason})`,
-    `Dringlichkeit: ${DE.urgency[level]}${f.deadline ? `, Frist laut Person: „${f.deadline}“` : ''}${draft.urgent ? ' – Krise im Chat erkannt, Notrufnummern wurden genannt' : ''}`,
-    ...concerns.map((c) => `Anliegen${c.topicDe ? ` (${c.topicDe})` : ''}: siehe Originalworte`),
-    `Kontakt: ${DE.contact[f.contact ?? 'chat']}${f.phone ? ` ${f.phone}` : ''}${f.email ? ` ${f.email}` : ''}${time ? `, erreichbar ${time}` : ''}`,
-    `Sprache: ${input.languageNameDe(preferredLanguage)}${f.interpreter ? ', Dolmetschung gewünscht' : ''}`,
-    ...(f.ageGroup ? [`Altersgruppe: ${DE.ageGroup[f.ageGroup]}`] : []),
-    ...(f.household ? [`Haushalt: ${f.household === 'alone' ? 'allein lebend' : `„${f.household}“`}`] : []),
-    `Bereits beteiligt: ${institutions.length ? institutions.map((i) => DE.institutions[i]).join(', ') : 'keine Angabe'}`,
-    `Aufenthalt: ${DE.residence[f.residence ?? 'not-said']}`,
-    ...(input.suggestedServices.length ? [`Bereits vorgeschlagen: ${input.suggestedServices.map((s) => s.title).join('; ')}`] : []),
+    de('record.line.caseType', { label: caseType.label, reason: caseType.reason }),
+    joined(de('record.line.urgency', { level: de(`record.urgency.${level}`) }), f.deadline && de('record.line.deadline', { deadline: f.deadline }), draft.urgent && de('record.line.crisis')),
+    ...concerns.map((c) => (c.topicDe ? de('record.line.concernTopic', { topic: c.topicDe }) : de('record.line.concern'))),
+    joined(de('record.line.contact', { method: [de(`record.contact.${f.contact ?? 'chat'}`), f.phone, f.email].filter(Boolean).join(' ') }), time && de('record.line.reachable', { time })),
+    joined(de('record.line.language', { language: input.languageNameDe(preferredLanguage) }), f.interpreter && de('record.line.interpreter')),
+    ...(f.ageGroup ? [de('record.line.ageGroup', { group: de(`record.ageGroup.${f.ageGroup}`) })] : []),
+    ...(f.household ? [f.household === 'alone' ? de('record.line.alone') : de('record.line.household', { household: f.household })] : []),
+    de('record.line.involved', { list: institutions.length ? institutions.map((i) => de(`record.institutions.${i}`)).join(', ') : de('record.line.noneSaid') }),
+    de('record.line.residence', { status: de(`record.residence.${f.residence ?? 'not-said'}`) }),
+    ...(input.suggestedServices.length ? [de('record.line.suggested', { list: input.suggestedServices.map((s) => s.title).join('; ') })] : []),
   ];
-
   return intakeRecordSchema.parse({
     schema: 'lotse.intake-record',
     version: 1,

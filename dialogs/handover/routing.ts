@@ -5,8 +5,8 @@ export interface Route {
   /** The regional team or Welcome-Center post that receives the record. */
   unit: string;
   unitName: string;
-  /** Why this unit, in German, for the case manager. */
-  reason: string;
+  /** Why this unit, for the case manager: a key of `record.route` in the inbox namespace. */
+  reason: { key: string; params: Record<string, string> };
 }
 
 /**
@@ -16,12 +16,12 @@ export interface Route {
 export function routeHandover(district: District, municipality: string, topics: readonly string[]): Route {
   for (const topic of topics) {
     const post = district.welcomeCenter.posts.find((p) => p.topics.some((t) => topic === t || topic.startsWith(`${t}.`)));
-    if (post) return { unit: post.id, unitName: post.name, reason: `Thema „${topic}“ liegt beim Welcome-Center (kreisweite Stelle)` };
+    if (post) return { unit: post.id, unitName: post.name, reason: { key: 'record.route.post', params: { topic } } };
   }
   const town = district.municipalities.find((m) => m.id === municipality);
   const team = district.teams.find((t) => t.id === town?.team);
   if (!town || !team) throw new Error(`no team for municipality "${municipality}"`);
-  return { unit: team.id, unitName: team.name, reason: `Wohnort ${town.name} gehört zu ${team.name}` };
+  return { unit: team.id, unitName: team.name, reason: { key: 'record.route.team', params: { town: town.name, team: team.name } } };
 }
 
 /** The unit's name as the person sees it (team or post), without routing. */

@@ -4,6 +4,7 @@ import { DEFAULT_STAFF_FILE, loadStaff, loadStaffOrThrow } from '../../knowledge
 import { firstContactBy, pickCaseManager, routeHandover } from '../../dialogs/handover/routing.js';
 import { buildRecord, newReference, suggestCaseType } from '../../dialogs/handover/record.js';
 import { writeFileSync, mkdtempSync } from 'node:fs';
+import { createI18n, translatorFor } from '../../bot/i18n.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -68,14 +69,13 @@ describe('staff file', () => {
 
 describe('intake record', () => {
   test('several life areas suggest Case Management, one concrete need a Kurzintervention', () => {
-    const de = (id: string) => id;
-    expect(suggestCaseType({ topics: ['housing', 'work.jobcentre', 'childcare'], trigger: 'person', urgent: false, deadline: false, institutions: 0 }, de).type).toBe('case-management');
-    expect(suggestCaseType({ topics: ['housing', 'work.jobcentre'], trigger: 'complex', urgent: false, deadline: false, institutions: 0 }, de).type).toBe('case-management');
-    expect(suggestCaseType({ topics: ['school'], trigger: 'person', urgent: false, deadline: true, institutions: 1 }, de).type).toBe('prozessbegleitung');
-    expect(suggestCaseType({ topics: ['language-course.integration'], trigger: 'misses', urgent: false, deadline: false, institutions: 0 }, de).type).toBe('kurzintervention');
+    expect(suggestCaseType({ topics: ['housing', 'work.jobcentre', 'childcare'], trigger: 'person', urgent: false, deadline: false, institutions: 0 }).type).toBe('case-management');
+    expect(suggestCaseType({ topics: ['housing', 'work.jobcentre'], trigger: 'complex', urgent: false, deadline: false, institutions: 0 }).type).toBe('case-management');
+    expect(suggestCaseType({ topics: ['school'], trigger: 'person', urgent: false, deadline: true, institutions: 1 }).type).toBe('prozessbegleitung');
+    expect(suggestCaseType({ topics: ['language-course.integration'], trigger: 'misses', urgent: false, deadline: false, institutions: 0 }).type).toBe('kurzintervention');
   });
 
-  test('no record without consent; the transcript only when allowed', () => {
+  test('no record without consent; the transcript only when allowed', async () => {
     const base = {
       reference: 'KIM-AAAA-BBBB',
       createdAt: new Date('2026-11-18T09:00:00Z'),
@@ -86,6 +86,7 @@ describe('intake record', () => {
       topics: ['childcare'],
       suggestedServices: [],
       transcript: [{ role: 'user' as const, text: 'أبحث عن روضة' }],
+      de: translatorFor(await createI18n(), 'de', 'inbox'),
       topicDe: (id: string) => id,
       languageNameDe: () => 'Arabisch',
     };
