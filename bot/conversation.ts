@@ -3,7 +3,7 @@ import type { KnowledgeBase } from '../knowledge/load.js';
 import type { Language } from '../knowledge/schema.js';
 import { runTurn, type EngineDeps, type TurnInput } from '../dialogs/engine.js';
 import { initialState, parseState } from '../dialogs/state.js';
-import { loadConversation, saveFeedback, saveTurn } from './store/conversations.js';
+import { loadConversation, saveFeedback, saveTurn, TurnWriter } from './store/conversations.js';
 import type { Store } from './store/store.js';
 import { translatorFor } from './i18n.js';
 import { render, type Outgoing } from './render.js';
@@ -33,6 +33,7 @@ export class ConversationService {
     private readonly handovers: HandoverService,
   ) {
     this.cache = store.kind === 'pglite' ? new Map() : undefined;
+    this.writer = new TurnWriter(store);
   }
 
   private get kb(): KnowledgeBase {
@@ -46,6 +47,8 @@ export class ConversationService {
    * turn needs no read. With PostgreSQL (several instances) every turn reads the store.
    */
   private readonly cache: Map<string, { channel: string; state: unknown; at: number }> | undefined;
+  /** Turns without events from many conversations share one statement (group commit). */
+  private readonly writer: TurnWriter;
 
   async turn(conversationId: string, channel: string, input: TurnInput): Promise<TurnOutcome> {
     return this.queue.run(conversationId, async () => {
@@ -73,7 +76,7 @@ export class ConversationService {
     ];
     if (result.events.length === 0) {
       // State and transcript in one statement: atomic without an explicit transaction.
-      await saveTurn(this.store, saved, messages);
+      await this.writer.save(saved, messages);
     } else {
       await this.store.transaction(async (tx) => {
         await saveTurn(tx, saved, messages);

@@ -31,6 +31,8 @@ interface Conversation {
   activities: Activity[];
   base: number;
   sockets: Set<WebSocket>;
+  /** How many of the last activities have not been pushed to the open streams yet. */
+  unsent: number;
   /** Client activity ids already processed, with the id we gave them. */
   seen: SeenIds<string>;
   language: Language;
@@ -151,6 +153,8 @@ export class DirectLineServer {
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const conversation = this.conversation(verified.claims.conversationId);
+      // What the other streams have not seen yet goes to them now; this one gets it in its backlog.
+      this.flush(conversation);
       conversation.sockets.add(ws);
       ws.on('close', () => conversation.sockets.delete(ws));
       ws.on('error', () => conversation.sockets.delete(ws));
@@ -168,6 +172,7 @@ export class DirectLineServer {
     for (const activity of toActivities(messages, translatorFor(this.deps.i18n, language), { cards: 'adaptive', locale: LOCALES[language]! })) {
       this.append(conversation, { ...activity, from: BOT });
     }
+    this.flush(conversation);
   }
 
   /** How many conversations are held in memory (for health and tests). */
@@ -189,47 +194,50 @@ export class DirectLineServer {
   private async receive(claims: TokenClaims, activity: Activity): Promise<string> {
     const conversation = this.conversation(claims.conversationId);
     const clientId = typeof activity.channelData?.['clientActivityID'] === 'string' ? (activity.channelData['clientActivityID'] as string) : activity.id;
-    return this.queue.run(conversation.id, async () => {
-      const earlier = clientId ? conversation.seen.get(clientId) : undefined;
-      if (earlier) return earlier;
-      const t = translatorFor(this.deps.i18n, conversation.language);
-      const inputs: TurnInput[] = [];
-      let media = false;
-      if (activity.type === 'message') {
-        media = hasMedia(activity);
-        const input = inputFromActivity(activity);
-        if (input?.kind === 'message' && input.text.length > this.deps.maxChars) throw new HttpError(413, 'message_too_long', t('error.tooLong', { max: this.deps.maxChars }));
-        if (input?.kind === 'message' && input.text.length === 0 && !media) throw new HttpError(400, 'empty_message', t('error.empty'));
-        if (input && !(input.kind === 'message' && input.text.length === 0)) inputs.push(input);
-      } else if (activity.type === 'event' && activity.name === JOIN_EVENT) {
-        const join = joinSchema.safeParse(activity.value ?? {});
-        if (!join.success) throw new HttpError(400, 'invalid_activity', 'join event value must be { language?, topic? }');
-        inputs.push(join.data.language ? { kind: 'action', value: `${ACTIONS.language}${join.data.language}` } : { kind: 'start' });
-        if (join.data.topic) inputs.push({ kind: 'action', value: `${ACTIONS.topic}${join.data.topic}` });
-      }
-      const echo = this.append(conversation, {
-        ...activity,
-        ...(activity.text !== undefined ? { text: activity.text.trim() } : {}),
-        from: { id: claims.userId, ...(activity.from?.name ? { name: activity.from.name } : {}), role: 'user' },
-      });
-      if (clientId) conversation.seen.add(clientId, echo.id!);
-      if (media) {
-        this.append(conversation, {
-          type: 'message',
-          text: translatorFor(this.deps.i18n, conversation.language, 'channels')('media.unsupported'),
-          textFormat: 'plain',
-          from: BOT,
-          replyToId: echo.id!,
-        });
-      }
-      for (const input of inputs) {
-        const outcome = await this.deps.conversations.turn(conversation.id, DIRECTLINE, input);
-        conversation.language = outcome.language;
-        const replies = toActivities(outcome.messages, translatorFor(this.deps.i18n, outcome.language), { cards: 'adaptive', locale: LOCALES[outcome.language]! });
-        for (const reply of replies) this.append(conversation, { ...reply, from: BOT, replyToId: echo.id! });
-      }
-      return echo.id!;
+    return this.queue.run(conversation.id, () => this.answer(conversation, claims, activity, clientId).finally(() => this.flush(conversation)));
+  }
+
+  /** The echo and the replies are pushed together when the turn is done (see {@link flush}). */
+  private async answer(conversation: Conversation, claims: TokenClaims, activity: Activity, clientId: string | undefined): Promise<string> {
+    const earlier = clientId ? conversation.seen.get(clientId) : undefined;
+    if (earlier) return earlier;
+    const t = translatorFor(this.deps.i18n, conversation.language);
+    const inputs: TurnInput[] = [];
+    let media = false;
+    if (activity.type === 'message') {
+      media = hasMedia(activity);
+      const input = inputFromActivity(activity);
+      if (input?.kind === 'message' && input.text.length > this.deps.maxChars) throw new HttpError(413, 'message_too_long', t('error.tooLong', { max: this.deps.maxChars }));
+      if (input?.kind === 'message' && input.text.length === 0 && !media) throw new HttpError(400, 'empty_message', t('error.empty'));
+      if (input && !(input.kind === 'message' && input.text.length === 0)) inputs.push(input);
+    } else if (activity.type === 'event' && activity.name === JOIN_EVENT) {
+      const join = joinSchema.safeParse(activity.value ?? {});
+      if (!join.success) throw new HttpError(400, 'invalid_activity', 'join event value must be { language?, topic? }');
+      inputs.push(join.data.language ? { kind: 'action', value: `${ACTIONS.language}${join.data.language}` } : { kind: 'start' });
+      if (join.data.topic) inputs.push({ kind: 'action', value: `${ACTIONS.topic}${join.data.topic}` });
+    }
+    const echo = this.append(conversation, {
+      ...activity,
+      ...(activity.text !== undefined ? { text: activity.text.trim() } : {}),
+      from: { id: claims.userId, ...(activity.from?.name ? { name: activity.from.name } : {}), role: 'user' },
     });
+    if (clientId) conversation.seen.add(clientId, echo.id!);
+    if (media) {
+      this.append(conversation, {
+        type: 'message',
+        text: translatorFor(this.deps.i18n, conversation.language, 'channels')('media.unsupported'),
+        textFormat: 'plain',
+        from: BOT,
+        replyToId: echo.id!,
+      });
+    }
+    for (const input of inputs) {
+      const outcome = await this.deps.conversations.turn(conversation.id, DIRECTLINE, input);
+      conversation.language = outcome.language;
+      const replies = toActivities(outcome.messages, translatorFor(this.deps.i18n, outcome.language), { cards: 'adaptive', locale: LOCALES[outcome.language]! });
+      for (const reply of replies) this.append(conversation, { ...reply, from: BOT, replyToId: echo.id! });
+    }
+    return echo.id!;
   }
 
   private authorize(req: IncomingMessage, conversationId?: string): TokenClaims {
@@ -244,7 +252,7 @@ export class DirectLineServer {
   private conversation(id: string): Conversation {
     let conversation = this.open.get(id);
     if (!conversation) {
-      conversation = { id, activities: [], base: 0, sockets: new Set(), seen: new SeenIds(1000), language: this.deps.defaultLanguage, touched: Date.now() };
+      conversation = { id, activities: [], base: 0, sockets: new Set(), unsent: 0, seen: new SeenIds(1000), language: this.deps.defaultLanguage, touched: Date.now() };
       this.open.set(id, conversation);
     }
     conversation.touched = Date.now();
@@ -272,13 +280,22 @@ export class DirectLineServer {
       conversation: { id: conversation.id },
     };
     conversation.activities.push(full);
+    conversation.unsent++;
     if (conversation.activities.length > HISTORY) {
       conversation.activities.shift();
       conversation.base++;
     }
-    const frame = JSON.stringify({ activities: [full], watermark: String(seq + 1) });
-    for (const ws of conversation.sockets) if (ws.readyState === WebSocket.OPEN) ws.send(frame);
     return full;
+  }
+
+  /** Pushes the activities not sent yet to the conversation's open streams, as one frame. */
+  private flush(conversation: Conversation): void {
+    if (conversation.unsent === 0) return;
+    const activities = conversation.activities.slice(-Math.min(conversation.unsent, conversation.activities.length));
+    conversation.unsent = 0;
+    if (conversation.sockets.size === 0) return;
+    const frame = JSON.stringify({ activities, watermark: String(this.end(conversation)) });
+    for (const ws of conversation.sockets) if (ws.readyState === WebSocket.OPEN) ws.send(frame);
   }
 
   private end(conversation: Conversation): number {
