@@ -17,8 +17,13 @@ function percentile(sorted: number[], p: number): number {
  * The Direct Line round trip as Web Chat sees it: post a message, wait until the bot's reply to
  * it arrives on the conversation's WebSocket stream. `concurrency` conversations, each one
  * message at a time, for `seconds`.
+ * @param rate Without it, each conversation sends its next message as soon as the reply is there
+ * (closed loop: the server's capacity). With it, the conversations together offer `rate` messages
+ * per second on a fixed schedule (open loop: the latency people see at that load); a message
+ * whose turn comes while the previous reply is still missing waits, and its latency counts from
+ * its scheduled time, so a slow server cannot hide its queue.
  */
-export async function directLineRoundTrips(url: string, texts: readonly string[], seconds: number, concurrency: number): Promise<RoundTrips> {
+export async function directLineRoundTrips(url: string, texts: readonly string[], seconds: number, concurrency: number, rate?: number): Promise<RoundTrips> {
   const latencies: number[] = [];
   let errors = 0;
   const deadline = performance.now() + seconds * 1000;
@@ -40,9 +45,16 @@ export async function directLineRoundTrips(url: string, texts: readonly string[]
       }
     });
     let i = worker;
+    const interval = rate ? (1000 * concurrency) / rate : 0;
+    let scheduled = performance.now() + (interval * worker) / concurrency;
     while (performance.now() < deadline) {
       const text = texts[i++ % texts.length]!;
-      const t0 = performance.now();
+      if (rate) {
+        const wait = scheduled - performance.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+      const t0 = rate ? scheduled : performance.now();
+      scheduled += interval;
       const replied = new Promise<void>((resolve) => (waiting = { resolve, early }));
       const res = await fetch(`${url}/v3/directline/conversations/${encodeURIComponent(issued.conversationId)}/activities`, {
         method: 'POST',
@@ -76,17 +88,17 @@ export async function directLineRoundTrips(url: string, texts: readonly string[]
  * so that the load generator does not share the server's event loop; prints the result as JSON.
  */
 if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
-  const [url, seconds, concurrency] = process.argv.slice(2);
+  const [url, seconds, concurrency, rate] = process.argv.slice(2);
   const texts = JSON.parse(process.env.BENCH_TEXTS ?? '[]') as string[];
-  const result = await directLineRoundTrips(url!, texts, Number(seconds), Number(concurrency));
+  const result = await directLineRoundTrips(url!, texts, Number(seconds), Number(concurrency), rate ? Number(rate) : undefined);
   process.stdout.write(JSON.stringify(result));
 }
 
 /** Runs {@link directLineRoundTrips} in a child process against `url`. */
-export async function directLineRoundTripsInChild(url: string, texts: readonly string[], seconds: number, concurrency: number): Promise<RoundTrips> {
+export async function directLineRoundTripsInChild(url: string, texts: readonly string[], seconds: number, concurrency: number, rate?: number): Promise<RoundTrips> {
   const { spawn } = await import('node:child_process');
   const { fileURLToPath } = await import('node:url');
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), url, String(seconds), String(concurrency)], { env: { ...process.env, BENCH_TEXTS: JSON.stringify(texts) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), url, String(seconds), String(concurrency), ...(rate ? [String(rate)] : [])], { env: { ...process.env, BENCH_TEXTS: JSON.stringify(texts) }, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (d) => (out += String(d)));
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
