@@ -122,9 +122,21 @@ export class AzureChannel {
     });
   }
 
-  /** Runs logic in a conversation by reference, as this bot (e.g. posting to a Teams channel). */
-  continueConversation(reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void> {
-    return this.adapter.continueConversationAsync(this.deps.settings.MicrosoftAppId ?? '', reference, logic);
+  /**
+   * Runs logic in a conversation by reference, as this bot (a proactive message, a Teams card).
+   * @throws what the logic threw (CloudAdapter would only hand it to onTurnError), so a failed
+   * delivery is retried instead of counted as sent
+   */
+  async continueConversation(reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+    let failure: { error: unknown } | undefined;
+    await this.adapter.continueConversationAsync(this.deps.settings.MicrosoftAppId ?? '', reference, async (context) => {
+      try {
+        await logic(context);
+      } catch (error) {
+        failure = { error };
+      }
+    });
+    if (failure) throw failure.error;
   }
 
   /** Proactive messages through the stored ConversationReference (continueConversation). */

@@ -35,6 +35,9 @@ interface Delivered {
   remoteId?: string;
 }
 
+/** How long a Teams post or update may take before it counts as failed. */
+const TEAMS_TIMEOUT_MS = 30_000;
+
 /** Seconds before the next try after `attempts` failures: 5 s, 30 s, 2 min, 10 min, then hourly. */
 export function backoffSeconds(attempts: number): number {
   return [5, 30, 120, 600][attempts - 1] ?? 3600;
@@ -163,9 +166,12 @@ export class Outbox {
     return {};
   }
 
-  /** The connector has no timeout of its own; an answer that never comes must not hold the row. */
+  /**
+   * An answer that never comes must not hold the row. Longer than the webhook's: the Bot
+   * Connector client retries a 5xx itself (three times, over about seven seconds) before failing.
+   */
   private async timed<T>(call: Promise<T>): Promise<T> {
-    const ms = this.deps.timeoutMs ?? 10_000;
+    const ms = TEAMS_TIMEOUT_MS;
     let timer: NodeJS.Timeout | undefined;
     try {
       return await Promise.race([call, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)))]);
