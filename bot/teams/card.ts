@@ -80,7 +80,7 @@ export class HandoverCards {
     return {
       type: 'AdaptiveCard',
       $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
-      version: '1.4',
+      version: '1.5',
       lang: 'de',
       body,
       ...(actions.length ? { actions } : {}),
@@ -90,7 +90,7 @@ export class HandoverCards {
 
   /** A card with only a notice, for a record that no longer exists. */
   notice(key: string): AdaptiveCard {
-    return { type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.4', lang: 'de', body: [{ type: 'TextBlock', text: this.t(key), wrap: true, weight: 'Bolder' }] };
+    return { type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.5', lang: 'de', body: [{ type: 'TextBlock', text: this.t(key), wrap: true, weight: 'Bolder' }] };
   }
 
   private personName(id: string): string {

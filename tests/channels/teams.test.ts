@@ -172,7 +172,7 @@ describe('Teams: handover cards in the team channel, claimed from the card (anon
     expect(activity.type).toBe('message');
     expect(activity.channelData).toEqual({ tenant: { id: TENANT } });
     const card = cardOf(connector.messages[0]);
-    expect(card).toMatchObject({ type: 'AdaptiveCard', version: '1.4' });
+    expect(card).toMatchObject({ type: 'AdaptiveCard', version: '1.5' });
     const facts = Object.fromEntries(card.body.find((b: any) => b.type === 'FactSet').facts.map((f: any) => [f.title, f.value]));
     expect(facts).toMatchObject({ Nummer: reference, Team: 'Team 3 Mitte', Dringlichkeit: 'Frist', 'Vorgeschlagene Fallart': 'Prozesshafte Begleitung', Status: 'neu' });
     expect(facts['Themen']).toContain('Weitere Deutschkurse');
