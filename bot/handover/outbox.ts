@@ -10,10 +10,7 @@ import type { HandoverCards } from '../teams/card.js';
 import type { TeamsPoster } from '../teams/poster.js';
 import { translatorFor } from '../i18n.js';
 import { render } from '../render.js';
-import { getHandover } from './handovers.js';
-
-/** What is delivered: a team's webhook, a message to the person, or a card in a team's Teams channel. */
-export type DeliveryKind = 'webhook' | 'proactive' | 'teams';
+import { getHandover, type DeliveryKind } from './handovers.js';
 
 /** A Teams delivery posts the record's card once, and updates it in place after a claim or withdrawal. */
 export interface TeamsDelivery {
@@ -171,10 +168,9 @@ export class Outbox {
    * Connector client retries a 5xx itself (three times, over about seven seconds) before failing.
    */
   private async timed<T>(call: Promise<T>): Promise<T> {
-    const ms = TEAMS_TIMEOUT_MS;
     let timer: NodeJS.Timeout | undefined;
     try {
-      return await Promise.race([call, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)))]);
+      return await Promise.race([call, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${TEAMS_TIMEOUT_MS} ms`)), TEAMS_TIMEOUT_MS)))]);
     } finally {
       clearTimeout(timer);
     }
