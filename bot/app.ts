@@ -36,6 +36,10 @@ import { DirectLineServer, directLineRoutes, DIRECTLINE } from './channels/direc
 import { TelegramApi, TelegramChannel, TELEGRAM } from './channels/telegram.js';
 import { conversationLanguage } from './channels/language.js';
 import { AzureChannel, AZURE } from './channels/azure.js';
+import { HandoverCards } from './teams/card.js';
+import { ConnectorPoster } from './teams/poster.js';
+import { TeamsClaims } from './teams/claim.js';
+import { teamsApplication } from './teams/application.js';
 
 /** The package's prebuilt browser bundle (its `exports` hide `dist/`, so resolve beside the ESM entry). */
 const WEBCHAT_BUNDLE = fileURLToPath(new URL('webchat.js', import.meta.resolve('botframework-webchat')));
@@ -47,7 +51,7 @@ export interface App {
   kb: KnowledgeBase;
   understanding: Understanding;
   i18n: i18n;
-  /** Deliveries queued by handovers (team webhooks, proactive messages); runs on an interval. */
+  /** Deliveries queued by handovers (team webhooks, Teams cards, proactive messages); runs on an interval. */
   outbox: Outbox;
   /** Channels register their proactive senders here; the handover uses it for status messages. */
   proactive: ProactiveMessenger;
@@ -89,7 +93,7 @@ export async function createApp(config: Config, options: { store?: Store } = {})
     if (conversationId && !perConversation.take(conversationId)) throw new HttpError(429, 'rate_limited', 'too many messages in this conversation, try again in a minute');
   };
 
-  const outbox = new Outbox(store, { staff: handover.staff, secrets: config.webhookSecrets, proactive, i18n, kb });
+  const cards = new HandoverCards({ staff: handover.staff, district: kb.district, i18n, publicUrl: config.PUBLIC_URL });
   if (config.DEMO_MODE) await ensureDemoAccounts(store, handover.staff);
 
   const router = new Router();
@@ -143,6 +147,7 @@ export async function createApp(config: Config, options: { store?: Store } = {})
     proactive.register(TELEGRAM, (conversationId, messages, language) => telegram.send(conversationId, messages, language));
   }
 
+  let teamsPoster: ConnectorPoster | undefined;
   if (config.MicrosoftAppId || config.BOT_ALLOW_ANONYMOUS) {
     if (!config.MicrosoftAppId) console.warn('BOT_ALLOW_ANONYMOUS: /api/messages accepts unauthenticated activities from a local serviceUrl (Bot Framework Emulator only).');
     const azure = new AzureChannel({
@@ -158,10 +163,16 @@ export async function createApp(config: Config, options: { store?: Store } = {})
         if (!azureIp.take(clientIp(req, config.TRUST_PROXY))) throw new HttpError(429, 'rate_limited', 'too many requests');
       },
       defaultLanguage: config.DEFAULT_LANGUAGE,
+      invokes: teamsApplication(new TeamsClaims({ store, staff: handover.staff, i18n, handovers, cards })),
     });
     azure.routes(router);
     proactive.register(AZURE, (conversationId, messages, language) => azure.send(conversationId, messages, language));
+    teamsPoster = new ConnectorPoster((reference, logic) => azure.continueConversation(reference, logic), config.MicrosoftAppId);
   }
+  const teamsUnits = handover.staff.units.filter((u) => u.teams).map((u) => u.id);
+  if (teamsUnits.length > 0 && !teamsPoster) console.warn(`Teams channels are configured for ${teamsUnits.join(', ')}, but MicrosoftAppId is not set: their cards wait in the outbox.`);
+  if (teamsUnits.length > 0 && !config.PUBLIC_URL) console.warn('PUBLIC_URL is not set: Teams cards have no link to the inbox.');
+  const outbox = new Outbox(store, { staff: handover.staff, secrets: config.webhookSecrets, proactive, i18n, kb, teams: { cards, poster: teamsPoster } });
 
   const resources = readLocales();
   staticRoutes(router, {

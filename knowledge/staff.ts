@@ -27,6 +27,18 @@ export const staffSchema = z
             coordinator: id,
             /** Signed webhook for new handovers; the secret comes from the environment variable named here. */
             webhook: z.object({ url: z.url(), secretEnv: z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'must be an environment variable name') }).strict().optional(),
+            /** The team's Microsoft Teams channel: new handovers appear there as a card (no personal data) with a claim button. */
+            teams: z
+              .object({
+                /** The Bot Connector endpoint of the tenant's region, as Teams sends it in `serviceUrl` (e.g. https://smba.trafficmanager.net/emea/). */
+                serviceUrl: z.url({ protocol: /^https?$/ }),
+                /** The channel's conversation id ("19:…@thread.tacv2"). */
+                channelId: z.string().regex(/^19:[^\s/?#]+$/, 'must be a Teams channel conversation id ("19:…@thread.tacv2")'),
+                /** The organisation's Microsoft Entra tenant; when set, claims from other tenants are refused. */
+                tenantId: z.uuid().optional(),
+              })
+              .strict()
+              .optional(),
           })
           .strict(),
       )
@@ -40,6 +52,8 @@ export const staffSchema = z
             unit: id,
             role: z.enum(['case-manager', 'coordinator']),
             fte: z.number().positive().max(1),
+            /** The person's Microsoft Entra object id (Teams sends it as `from.aadObjectId`): a claim from Teams acts as their inbox account. */
+            aadObjectId: z.uuid().optional(),
           })
           .strict(),
       )
@@ -48,6 +62,9 @@ export const staffSchema = z
   .strict();
 export type Staff = z.infer<typeof staffSchema>;
 export type StaffPerson = Staff['people'][number];
+export type StaffUnit = Staff['units'][number];
+/** A unit's Microsoft Teams channel (staff file, `units[].teams`). */
+export type TeamsChannel = NonNullable<StaffUnit['teams']>;
 
 export const DEFAULT_STAFF_FILE = join(DEFAULT_KNOWLEDGE_DIR, 'staff', 'kreis-kleve.yaml');
 
@@ -71,6 +88,8 @@ export function loadStaff(file: string, district: District): { staff?: Staff; is
   staff.people.forEach((p, i) => {
     if (!unitIds.has(p.unit)) issues.push({ file: shown, path: `people.${i}.unit`, message: `unknown team or post "${p.unit}"` });
     if (staff.people.findIndex((q) => q.id === p.id) !== i) issues.push({ file: shown, path: `people.${i}.id`, message: `duplicate id "${p.id}"` });
+    if (p.aadObjectId && staff.people.findIndex((q) => q.aadObjectId?.toLowerCase() === p.aadObjectId!.toLowerCase()) !== i)
+      issues.push({ file: shown, path: `people.${i}.aadObjectId`, message: `"${p.aadObjectId}" is given to another person too` });
   });
   return issues.length > 0 ? { issues } : { staff, issues };
 }

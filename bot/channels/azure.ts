@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConfigurationServiceClientCredentialFactory, TurnContext, type Activity as BfActivity, type ConversationReference } from 'botbuilder';
+import { ActivityTypes, CloudAdapter, ConfigurationBotFrameworkAuthentication, ConfigurationServiceClientCredentialFactory, TurnContext, type Activity as BfActivity, type ConversationReference } from 'botbuilder';
 import type { i18n } from 'i18next';
 import type { Router } from '../http.js';
 import { HttpError, readJson, sendJson } from '../http.js';
@@ -66,6 +66,8 @@ export interface AzureDeps {
   allow: (conversationId: string) => boolean;
   guard: (req: IncomingMessage) => void;
   defaultLanguage: Language;
+  /** Invoke activities (Teams card actions) go here, not to the chat; unanswered ones get 501. */
+  invokes?: { run(context: TurnContext): Promise<boolean> } | undefined;
 }
 
 /**
@@ -120,6 +122,23 @@ export class AzureChannel {
     });
   }
 
+  /**
+   * Runs logic in a conversation by reference, as this bot (a proactive message, a Teams card).
+   * @throws what the logic threw (CloudAdapter would only hand it to onTurnError), so a failed
+   * delivery is retried instead of counted as sent
+   */
+  async continueConversation(reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+    let failure: { error: unknown } | undefined;
+    await this.adapter.continueConversationAsync(this.deps.settings.MicrosoftAppId ?? '', reference, async (context) => {
+      try {
+        await logic(context);
+      } catch (error) {
+        failure = { error };
+      }
+    });
+    if (failure) throw failure.error;
+  }
+
   /** Proactive messages through the stored ConversationReference (continueConversation). */
   async send(conversationId: string, messages: Outgoing[], language: Language): Promise<void> {
     const rows = await this.deps.store.query<{ reference: ConversationReference }>('select reference from channel_references where conversation_id = $1', [conversationId]);
@@ -127,13 +146,17 @@ export class AzureChannel {
     if (!reference) throw new Error(`no conversation reference for ${conversationId}`);
     const activities = toActivities(messages, translatorFor(this.deps.i18n, language), { cards: cardSupport(reference.channelId), locale: LOCALES[language]! });
     this.remember(conversationId, messages);
-    await this.adapter.continueConversationAsync(this.deps.settings.MicrosoftAppId ?? '', reference, async (context) => {
+    await this.continueConversation(reference, async (context) => {
       await context.sendActivities(activities as Partial<BfActivity>[]);
     });
   }
 
   private async onTurn(context: TurnContext): Promise<void> {
     const activity = context.activity;
+    if (activity.type === ActivityTypes.Invoke) {
+      await this.deps.invokes?.run(context);
+      return;
+    }
     const id = azureConversationId(activity.channelId, activity.conversation.id);
     // A channel may deliver an activity twice (retries); the second is not processed.
     if (activity.id && !this.seen.add(`${id}|${activity.id}`, true)) return;

@@ -120,8 +120,11 @@ export async function deleteExpiredHandovers(sql: Sql, daysAfterClose: number): 
   return rows.length;
 }
 
+/** What the outbox delivers: a team's webhook, a message to the person, or a card in a team's Teams channel. */
+export type DeliveryKind = 'webhook' | 'proactive' | 'teams';
+
 /** A delivery to make: written in the same transaction as the change it reports. */
-export async function enqueue(sql: Sql, delivery: { handoverId: string; kind: string; target: string; payload: unknown }): Promise<string> {
+export async function enqueue(sql: Sql, delivery: { handoverId: string; kind: DeliveryKind; target: string; payload: unknown }): Promise<string> {
   const id = randomUUID();
   await sql.query('insert into outbox (id, handover_id, kind, target, payload) values ($1, $2, $3, $4, $5)', [id, delivery.handoverId, delivery.kind, delivery.target, JSON.stringify(delivery.payload)]);
   return id;

@@ -6,17 +6,34 @@ import type { KnowledgeBase } from '../../knowledge/load.js';
 import type { Language } from '../../knowledge/schema.js';
 import type { Reply } from '../../dialogs/replies.js';
 import type { ProactiveMessenger } from '../proactive.js';
+import type { HandoverCards } from '../teams/card.js';
+import type { TeamsPoster } from '../teams/poster.js';
 import { translatorFor } from '../i18n.js';
 import { render } from '../render.js';
+import { getHandover, type DeliveryKind } from './handovers.js';
+
+/** A Teams delivery posts the record's card once, and updates it in place after a claim or withdrawal. */
+export interface TeamsDelivery {
+  op: 'post' | 'update';
+}
 
 interface OutboxRow {
   id: string;
   handover_id: string | null;
-  kind: 'webhook' | 'proactive';
+  kind: DeliveryKind;
   target: string;
   payload: Record<string, unknown>;
   attempts: number;
 }
+
+/** A finished delivery: a note why nothing was sent, and what the receiver calls it (a Teams activity id). */
+interface Delivered {
+  note?: string;
+  remoteId?: string;
+}
+
+/** How long a Teams post or update may take before it counts as failed. */
+const TEAMS_TIMEOUT_MS = 30_000;
 
 /** Seconds before the next try after `attempts` failures: 5 s, 30 s, 2 min, 10 min, then hourly. */
 export function backoffSeconds(attempts: number): number {
@@ -29,9 +46,11 @@ export function signature(secret: string, timestamp: string, body: string): stri
 }
 
 /**
- * Delivers what handovers queued (team webhooks, proactive messages to the person), with
- * retries. A row is marked delivered once; the `X-Lotse-Delivery` id lets receivers drop repeats
- * (a response lost on the way back is the only case a receiver sees one twice).
+ * Delivers what handovers queued (team webhooks, Teams cards, proactive messages to the person),
+ * with retries. A row is marked delivered once; the `X-Lotse-Delivery` id lets receivers drop
+ * repeats (a response lost on the way back is the only case a receiver sees one twice).
+ * @remarks A Teams card is built from the record at delivery time, and its activity id is kept
+ * (`remote_id`): later changes update that message instead of posting another one.
  */
 export class Outbox {
   private timer: NodeJS.Timeout | undefined;
@@ -39,7 +58,16 @@ export class Outbox {
 
   constructor(
     private readonly store: Store,
-    private readonly deps: { staff: Staff; secrets: Record<string, string>; proactive: ProactiveMessenger; i18n: i18n; kb: KnowledgeBase; timeoutMs?: number },
+    private readonly deps: {
+      staff: Staff;
+      secrets: Record<string, string>;
+      proactive: ProactiveMessenger;
+      i18n: i18n;
+      kb: KnowledgeBase;
+      /** Teams cards; without a poster (no Azure Bot registration) they wait and are retried. */
+      teams: { cards: HandoverCards; poster?: TeamsPoster | undefined };
+      timeoutMs?: number;
+    },
   ) {}
 
   start(intervalMs: number): void {
@@ -85,8 +113,8 @@ export class Outbox {
 
   private async attempt(tx: Sql, row: OutboxRow): Promise<void> {
     try {
-      const note = row.kind === 'webhook' ? await this.webhook(row) : await this.proactive(row);
-      await tx.query('update outbox set delivered_at = now(), attempts = attempts + 1, last_error = $2 where id = $1', [row.id, note ?? null]);
+      const done = row.kind === 'webhook' ? await this.webhook(row) : row.kind === 'teams' ? await this.teams(tx, row) : await this.proactive(row);
+      await tx.query('update outbox set delivered_at = now(), attempts = attempts + 1, last_error = $2, remote_id = $3 where id = $1', [row.id, done.note ?? null, done.remoteId ?? null]);
     } catch (error) {
       const attempts = row.attempts + 1;
       const message = error instanceof Error ? error.message : String(error);
@@ -94,9 +122,9 @@ export class Outbox {
     }
   }
 
-  private async webhook(row: OutboxRow): Promise<string | undefined> {
+  private async webhook(row: OutboxRow): Promise<Delivered> {
     const unit = this.deps.staff.units.find((u) => u.id === row.target);
-    if (!unit?.webhook) return 'no webhook configured any more';
+    if (!unit?.webhook) return { note: 'no webhook configured any more' };
     const secret = this.deps.secrets[unit.webhook.secretEnv];
     if (!secret) throw new Error(`${unit.webhook.secretEnv} is not set`);
     const body = JSON.stringify({ deliveryId: row.id, ...row.payload });
@@ -110,14 +138,49 @@ export class Outbox {
     });
     await res.body?.cancel();
     if (!res.ok) throw new Error(`webhook answered ${res.status}`);
-    return undefined;
+    return {};
   }
 
-  private async proactive(row: OutboxRow): Promise<string | undefined> {
+  private async teams(tx: Sql, row: OutboxRow): Promise<Delivered> {
+    const unit = this.deps.staff.units.find((u) => u.id === row.target);
+    if (!unit?.teams) return { note: 'no Teams channel configured any more' };
+    const { cards, poster } = this.deps.teams;
+    if (!poster) throw new Error('Teams is not connected: set MicrosoftAppId (Azure Bot registration)');
+    const handover = row.handover_id ? await getHandover(tx, row.handover_id) : undefined;
+    if (!handover) return { note: 'the record is deleted' };
+    if ((row.payload as unknown as TeamsDelivery).op === 'post') {
+      return { remoteId: await this.timed(poster.post(unit.teams, cards.forRecord(handover, { mention: true }))) };
+    }
+    const posted = await tx.query<{ remote_id: string | null; delivered_at: Date | null }>(
+      `select remote_id, delivered_at from outbox where handover_id = $1 and kind = 'teams' and payload->>'op' = 'post' order by created_at limit 1`,
+      [handover.id],
+    );
+    if (!posted[0]) return { note: 'no card was posted' };
+    // The update waits for the post it changes (the post may still be on its way).
+    if (!posted[0].delivered_at) throw new Error('the card is not posted yet');
+    if (!posted[0].remote_id) return { note: 'the card was not posted' };
+    await this.timed(poster.update(unit.teams, posted[0].remote_id, cards.forRecord(handover)));
+    return {};
+  }
+
+  /**
+   * An answer that never comes must not hold the row. Longer than the webhook's: the Bot
+   * Connector client retries a 5xx itself (three times, over about seven seconds) before failing.
+   */
+  private async timed<T>(call: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([call, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${TEAMS_TIMEOUT_MS} ms`)), TEAMS_TIMEOUT_MS)))]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async proactive(row: OutboxRow): Promise<Delivered> {
     const { conversationId, language, replies } = row.payload as { conversationId: string; language: Language; replies: Reply[] };
     const messages = render(replies, translatorFor(this.deps.i18n, language), language, this.deps.kb);
     const sent = await this.deps.proactive.send(row.target, conversationId, messages, language);
     // Channels without proactive messages: the case manager reaches the person the way they chose.
-    return sent ? undefined : `channel "${row.target}" cannot send proactive messages`;
+    return sent ? {} : { note: `channel "${row.target}" cannot send proactive messages` };
   }
 }

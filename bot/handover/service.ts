@@ -10,7 +10,8 @@ import { buildRecord } from '../../dialogs/handover/record.js';
 import { coordinatorOf, pickCaseManager } from '../../dialogs/handover/routing.js';
 import { translatorFor } from '../i18n.js';
 import { render, toPlainText } from '../render.js';
-import { audit, enqueue, insertHandover, openCaseLoads, withdrawHandover, type HandoverRow } from './handovers.js';
+import { audit, enqueue, insertHandover, openCaseLoads, updateStatus, withdrawHandover, type HandoverRow } from './handovers.js';
+import type { TeamsDelivery } from './outbox.js';
 
 /** What a team's webhook receives: no personal data, only what tells the team to look into the inbox. */
 export interface HandoverNotice {
@@ -87,20 +88,45 @@ export class HandoverService {
       // Urgent records also alert the unit's coordinator.
       if (record.urgency.level === 'urgent' && coordinator) await enqueue(tx, { handoverId: id, kind: 'webhook', target: route.unit, payload: { ...notice, event: 'handover.urgent', coordinator: { id: coordinator.id, name: coordinator.name } } });
     }
+    // The Teams card mentions the coordinator itself when the record is urgent.
+    if (unit?.teams) await enqueue(tx, { handoverId: id, kind: 'teams', target: route.unit, payload: { op: 'post' } satisfies TeamsDelivery });
     return id;
   }
 
   async withdraw(tx: Sql, conversationId: string, reference: string): Promise<void> {
     const row = await withdrawHandover(tx, reference, conversationId);
-    if (row) await audit(tx, 'person', 'withdrawn', row.id, { reference });
+    if (!row) return;
+    await audit(tx, 'person', 'withdrawn', row.id, { reference });
+    await this.queueCardUpdate(tx, row);
+  }
+
+  /**
+   * A case manager takes a record (status new → claimed), from the inbox or a Teams card: the
+   * audit log has it, the person hears of it, and the team's Teams card shows it.
+   * @returns the claimed record, or undefined when it was not new any more
+   */
+  async claim(tx: Sql, handoverId: string, by: { username: string; staffId: string }, via: 'inbox' | 'teams'): Promise<HandoverRow | undefined> {
+    const updated = await updateStatus(tx, handoverId, ['new'], 'claimed', { claimedBy: by.staffId });
+    if (!updated) return undefined;
+    await audit(tx, by.username, 'claim', handoverId, { via });
+    await this.queueClaimMessage(tx, updated, this.staff.people.find((p) => p.id === by.staffId)?.name ?? by.username);
+    await this.queueCardUpdate(tx, updated);
+    return updated;
   }
 
   /** The person's side of a claim: a message in their language, queued for their channel. */
-  async queueClaimMessage(tx: Sql, row: HandoverRow, caseManagerName: string): Promise<void> {
+  private async queueClaimMessage(tx: Sql, row: HandoverRow, caseManagerName: string): Promise<void> {
     if (!row.conversation_id) return;
     const unitName = row.record?.unit.name ?? row.team_id;
     const reply: Reply = { type: 'text', message: { key: 'handover.claimed', params: { reference: row.reference, name: caseManagerName, team: unitName } } };
     await enqueue(tx, { handoverId: row.id, kind: 'proactive', target: row.channel, payload: { conversationId: row.conversation_id, language: row.language, replies: [reply] } });
+  }
+
+  /** A record that changed gets its Teams card updated, if one was (or is being) posted. */
+  private async queueCardUpdate(tx: Sql, row: HandoverRow): Promise<void> {
+    if (!this.staff.units.find((u) => u.id === row.team_id)?.teams) return;
+    const posted = await tx.query(`select 1 from outbox where handover_id = $1 and kind = 'teams' and payload->>'op' = 'post'`, [row.id]);
+    if (posted.length > 0) await enqueue(tx, { handoverId: row.id, kind: 'teams', target: row.team_id, payload: { op: 'update' } satisfies TeamsDelivery });
   }
 
   /** The conversation as the person saw it, in their language, for a record they allowed it in. */

@@ -109,6 +109,19 @@ function cookie(req: IncomingMessage, name: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The active inbox account of a person of the staff file (the oldest, should there be several):
+ * how a claim from a Teams card acts as the person who pressed it.
+ */
+export async function accountOfPerson(sql: Sql, staffId: string): Promise<Account | undefined> {
+  const rows = await sql.query<{ username: string; staff_id: string; role: Role; team_id: string | null }>(
+    'select username, staff_id, role, team_id from accounts where staff_id = $1 and not disabled order by created_at, username limit 1',
+    [staffId],
+  );
+  const row = rows[0];
+  return row ? { username: row.username, staffId: row.staff_id, role: row.role, teamId: row.team_id } : undefined;
+}
+
 /** The units an account sees: its own (a coordinator of the Welcome-Center sees both posts), or all for admins. */
 export function unitsOf(account: Account, staff: Staff): string[] | 'all' {
   if (account.role === 'admin') return 'all';

@@ -155,13 +155,7 @@ export function inboxRoutes(router: Router, deps: InboxDeps): void {
   router.on('POST', '/api/inbox/handovers/:id/claim', async (req, res, { id }) => {
     const { session } = await requireSession(req, true);
     const row = await scoped(session, id);
-    const claimed = await store.transaction(async (tx) => {
-      const updated = await updateStatus(tx, row.id, ['new'], 'claimed', { claimedBy: session.account.staffId });
-      if (!updated) return undefined;
-      await audit(tx, session.account.username, 'claim', row.id);
-      await deps.handovers.queueClaimMessage(tx, updated, personName(session.account.staffId) ?? session.account.username);
-      return updated;
-    });
+    const claimed = await store.transaction((tx) => deps.handovers.claim(tx, row.id, session.account, 'inbox'));
     if (!claimed) throw new HttpError(409, 'not_claimable', `the request is already ${row.status}`);
     sendJson(res, 200, { item: summary(claimed) });
   });

@@ -1,17 +1,10 @@
 import { describe, test, expect, beforeAll, afterAll } from 'vitest';
-import { createSign, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { startServer, type TestServer } from '../helpers/app.js';
-import { startFake } from '../helpers/fakes.js';
+import { channelToken as jwt, fakeBotFrameworkOpenId, startFake } from '../helpers/fakes.js';
 
 const APP_ID = '8a6f0e2c-1234-4cde-9abc-0123456789ab';
 const ISSUER = 'https://api.botframework.test';
-
-/** An RS256 JWT as Bot Framework channels sign them. */
-function jwt(claims: Record<string, unknown>, key: KeyObject, kid: string): string {
-  const enc = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
-  const input = `${enc({ alg: 'RS256', typ: 'JWT', kid })}.${enc(claims)}`;
-  return `${input}.${createSign('RSA-SHA256').update(input).sign(key).toString('base64url')}`;
-}
 
 function activity(serviceUrl: string, overrides: Record<string, unknown> = {}) {
   return {
@@ -31,21 +24,17 @@ function activity(serviceUrl: string, overrides: Record<string, unknown> = {}) {
 describe('/api/messages with authentication (signed test token)', () => {
   const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const stranger = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  let openId: Awaited<ReturnType<typeof startFake>>;
+  let openId: Awaited<ReturnType<typeof fakeBotFrameworkOpenId>>;
   let server: TestServer;
   const serviceUrl = 'https://smba.trafficmanager.test/emea/';
 
   beforeAll(async () => {
-    // The channel's OpenID metadata and signing keys, as login.botframework.com publishes them.
-    const jwk = { ...keys.publicKey.export({ format: 'jwk' }), kid: 'test-key', use: 'sig', endorsements: ['msteams', 'webchat'] };
-    openId = await startFake((call) =>
-      call.path.endsWith('/keys') ? { body: { keys: [jwk] } } : { body: { issuer: ISSUER, jwks_uri: `${openId.url}/keys`, id_token_signing_alg_values_supported: ['RS256'] } },
-    );
+    openId = await fakeBotFrameworkOpenId(keys.publicKey, 'test-key', ISSUER);
     server = await startServer({
       RATE_LIMIT_PER_MINUTE: '1000',
       MicrosoftAppId: APP_ID,
       MicrosoftAppPassword: 'not-used-in-this-test',
-      ToBotFromChannelOpenIdMetadataUrl: `${openId.url}/.well-known/openid-configuration`,
+      ToBotFromChannelOpenIdMetadataUrl: openId.metadataUrl,
       ToBotFromChannelTokenIssuer: ISSUER,
     });
   });

@@ -3,7 +3,7 @@ import { loadKnowledgeOrThrow } from '../../knowledge/load.js';
 import { DEFAULT_STAFF_FILE, loadStaff, loadStaffOrThrow } from '../../knowledge/staff.js';
 import { firstContactBy, pickCaseManager, routeHandover } from '../../dialogs/handover/routing.js';
 import { buildRecord, newReference, suggestCaseType } from '../../dialogs/handover/record.js';
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { createI18n, translatorFor } from '../../bot/i18n.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,6 +64,22 @@ describe('staff file', () => {
     expect(loaded).toBeUndefined();
     const lines = issues.map((i) => `${i.path}: ${i.message}`);
     expect(lines).toContainEqual(expect.stringMatching(/^people\.0\.fte: /));
+  });
+
+  test('a Teams channel and Entra object ids are checked, errors name the path', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'lotse-staff-')), 'staff.yaml');
+    const id = 'a1000000-0000-4000-8000-000000000001';
+    writeFileSync(
+      file,
+      readFileSync(DEFAULT_STAFF_FILE, 'utf8')
+        .replace('{ id: team-1-nord, coordinator: demo-nord-koordination }', '{ id: team-1-nord, coordinator: demo-nord-koordination, teams: { serviceUrl: "https://smba.trafficmanager.net/emea/", channelId: "general" } }')
+        .replace('{ id: demo-nord-1,', `{ id: demo-nord-1, aadObjectId: "${id}",`)
+        .replace('{ id: demo-nord-2,', `{ id: demo-nord-2, aadObjectId: "${id.toUpperCase()}",`),
+    );
+    const lines = loadStaff(file, kb.district).issues.map((i) => `${i.path}: ${i.message}`);
+    expect(lines).toContainEqual(expect.stringMatching(/^units\.0\.teams\.channelId: must be a Teams channel conversation id/));
+    writeFileSync(file, readFileSync(file, 'utf8').replace('channelId: "general"', 'channelId: "19:abc@thread.tacv2"'));
+    expect(loadStaff(file, kb.district).issues.map((i) => `${i.path}: ${i.message}`)).toEqual([`people.2.aadObjectId: "${id.toUpperCase()}" is given to another person too`]);
   });
 });
 
