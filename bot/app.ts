@@ -39,7 +39,6 @@ import { AzureChannel, AZURE } from './channels/azure.js';
 import { HandoverCards } from './teams/card.js';
 import { ConnectorPoster } from './teams/poster.js';
 import { TeamsClaims } from './teams/claim.js';
-import { teamsApplication } from './teams/application.js';
 
 /** The package's prebuilt browser bundle (its `exports` hide `dist/`, so resolve beside the ESM entry). */
 const WEBCHAT_BUNDLE = fileURLToPath(new URL('webchat.js', import.meta.resolve('botframework-webchat')));
@@ -149,6 +148,8 @@ export async function createApp(config: Config, options: { store?: Store } = {})
 
   let teamsPoster: ConnectorPoster | undefined;
   if (config.MicrosoftAppId || config.BOT_ALLOW_ANONYMOUS) {
+    // teams-ai takes over a second to import: only when the Azure channel is on.
+    const { teamsApplication } = await import('./teams/application.js');
     if (!config.MicrosoftAppId) console.warn('BOT_ALLOW_ANONYMOUS: /api/messages accepts unauthenticated activities from a local serviceUrl (Bot Framework Emulator only).');
     const azure = new AzureChannel({
       conversations,
