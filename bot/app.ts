@@ -6,7 +6,9 @@ import type { HandoverDeps } from '../dialogs/handover/flow.js';
 import { newReference } from '../dialogs/handover/record.js';
 import { fileURLToPath } from 'node:url';
 import type { i18n } from 'i18next';
-import type { Config } from './config.js';
+import { retentionPolicy, type Config } from './config.js';
+import { createLogger, type Logger } from './log.js';
+import { sweep, SWEEP_INTERVAL_MS } from './privacy/retention.js';
 import { loadKnowledgeOrThrow, DEFAULT_KNOWLEDGE_DIR, type KnowledgeBase } from '../knowledge/load.js';
 import { loadLexiconsOrThrow } from '../knowledge/lexicon.js';
 import { Understanding } from '../knowledge/understand/understand.js';
@@ -24,11 +26,9 @@ import { servicesRoutes } from './routes/services.js';
 import { finderRoutes, finderStaticFiles } from './routes/finder.js';
 import { ServiceFinder } from '../knowledge/finder.js';
 import { PdfRenderer } from './finder/pdf.js';
-import { deleteExpired } from './store/conversations.js';
 import { ProactiveMessenger } from './proactive.js';
 import { HandoverService } from './handover/service.js';
 import { Outbox } from './handover/outbox.js';
-import { deleteExpiredHandovers } from './handover/handovers.js';
 import { inboxRoutes } from './inbox/routes.js';
 import { ensureDemoAccounts } from './inbox/demo.js';
 import { TokenSigner } from './channels/tokens.js';
@@ -53,6 +53,9 @@ export interface App {
   proactive: ProactiveMessenger;
   /** The core's entry point for one turn (channels call it; benchmarks too). */
   conversations: ConversationService;
+  log: Logger;
+  /** Runs the retention sweep now (it also runs at start and daily); resolves when done. */
+  sweepNow(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -72,14 +75,16 @@ export function buildUnderstanding(knowledgeDir: string = DEFAULT_KNOWLEDGE_DIR)
  * The one wiring place: configuration, knowledge, store, i18n, conversation service and routes.
  * @param options.store an already open store (tests share one PGlite instance)
  */
-export async function createApp(config: Config, options: { store?: Store } = {}): Promise<App> {
+export async function createApp(config: Config, options: { store?: Store; log?: Logger } = {}): Promise<App> {
+  const log = options.log ?? createLogger(config.LOG_LEVEL);
+  const retention = retentionPolicy(config);
   const { kb, understanding } = buildUnderstanding(config.KNOWLEDGE_DIR);
   const store = options.store ?? (await openStore({ ...(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : {}), dataDir: config.DATA_DIR }));
   const i18n = await createI18n();
   const proactive = new ProactiveMessenger();
   const handover = buildHandoverDeps(kb, config.STAFF_FILE);
   const handovers = new HandoverService(kb, handover.staff, i18n);
-  const conversations = new ConversationService(store, { kb, understanding, handover }, i18n, config.DEFAULT_LANGUAGE, handovers);
+  const conversations = new ConversationService(store, { kb, understanding, handover, retention }, i18n, config.DEFAULT_LANGUAGE, handovers);
 
   const perIp = new RateLimiter(config.RATE_LIMIT_PER_MINUTE);
   const azureIp = new RateLimiter(config.RATE_LIMIT_PER_MINUTE * 50);
@@ -89,10 +94,10 @@ export async function createApp(config: Config, options: { store?: Store } = {})
     if (conversationId && !perConversation.take(conversationId)) throw new HttpError(429, 'rate_limited', 'too many messages in this conversation, try again in a minute');
   };
 
-  const outbox = new Outbox(store, { staff: handover.staff, secrets: config.webhookSecrets, proactive, i18n, kb });
-  if (config.DEMO_MODE) await ensureDemoAccounts(store, handover.staff);
+  const outbox = new Outbox(store, { staff: handover.staff, secrets: config.webhookSecrets, proactive, i18n, kb, log });
+  if (config.DEMO_MODE) await ensureDemoAccounts(store, handover.staff, log);
 
-  const router = new Router();
+  const router = new Router(log);
   healthRoutes(router, { version: VERSION, store, kb });
   understandRoutes(router, { understanding, kb, maxChars: config.MAX_MESSAGE_CHARS, maxBody: config.MAX_BODY_BYTES, guard });
   chatRoutes(router, { conversations, i18n, maxChars: config.MAX_MESSAGE_CHARS, maxBody: config.MAX_BODY_BYTES, guard });
@@ -102,6 +107,7 @@ export async function createApp(config: Config, options: { store?: Store } = {})
     kb,
     i18n,
     handovers,
+    deletionGraceDays: retention.deletionGraceDays,
     sessionHours: config.SESSION_HOURS,
     secureCookies: config.SECURE_COOKIES,
     loginAttempts: config.LOGIN_ATTEMPTS,
@@ -113,7 +119,7 @@ export async function createApp(config: Config, options: { store?: Store } = {})
   servicesRoutes(router, { kb, finder: new ServiceFinder(kb, understanding), towns: understanding.towns, i18n, version: VERSION, guard });
   finderRoutes(router, { kb, i18n, pdf, guard, baseUrl: (req) => config.PUBLIC_URL ?? requestOrigin(req, config.TRUST_PROXY) });
 
-  if (!config.DIRECTLINE_TOKEN_SECRET) console.warn('DIRECTLINE_TOKEN_SECRET is not set: Direct Line tokens are signed with a random key of this process and end with a restart.');
+  if (!config.DIRECTLINE_TOKEN_SECRET) log.warn('DIRECTLINE_TOKEN_SECRET is not set: Direct Line tokens are signed with a random key of this process and end with a restart.');
   const directLine = new DirectLineServer({
     conversations,
     i18n,
@@ -138,14 +144,16 @@ export async function createApp(config: Config, options: { store?: Store } = {})
       maxBody: config.MAX_BODY_BYTES,
       allow: (conversationId) => perConversation.take(conversationId),
       languageOf: (conversationId, fallback) => conversationLanguage(store, conversationId, fallback),
+      log,
     });
     telegram.routes(router);
     proactive.register(TELEGRAM, (conversationId, messages, language) => telegram.send(conversationId, messages, language));
   }
 
   if (config.MicrosoftAppId || config.BOT_ALLOW_ANONYMOUS) {
-    if (!config.MicrosoftAppId) console.warn('BOT_ALLOW_ANONYMOUS: /api/messages accepts unauthenticated activities from a local serviceUrl (Bot Framework Emulator only).');
+    if (!config.MicrosoftAppId) log.warn('BOT_ALLOW_ANONYMOUS: /api/messages accepts unauthenticated activities from a local serviceUrl (Bot Framework Emulator only).');
     const azure = new AzureChannel({
+      log,
       conversations,
       i18n,
       store,
@@ -179,12 +187,24 @@ export async function createApp(config: Config, options: { store?: Store } = {})
   server.headersTimeout = 10_000;
   server.requestTimeout = 15_000;
 
-  // Data is kept only as long as needed: expired conversations and closed records are deleted hourly.
-  const sweep = setInterval(() => {
-    void deleteExpired(store, config.RETENTION_DAYS).catch((e) => console.error('retention sweep failed:', e));
-    void deleteExpiredHandovers(store, handover.staff.retentionDaysAfterClose).catch((e) => console.error('retention sweep failed:', e));
-  }, 3_600_000);
-  sweep.unref();
+  // Data is kept only as long as needed (README, "Data protection"): the sweep runs at start and daily.
+  // Sweeps run one after another; each starts from the store as it is when it begins.
+  let sweeping: Promise<void> = Promise.resolve();
+  const sweepNow = (): Promise<void> =>
+    (sweeping = sweeping.then(async () => {
+      try {
+        const r = await sweep(store, retention);
+        conversations.forget(r.touchedConversations);
+        directLine.forget(r.touchedConversations);
+        if (r.conversations + r.drafts + r.transcripts + r.erasedOnRequest + r.anonymised > 0)
+          log.info(`retention sweep: ${r.conversations} conversations and ${r.drafts} drafts deleted, ${r.transcripts} transcripts removed, ${r.erasedOnRequest} records erased on request, ${r.anonymised} anonymised`);
+      } catch (e) {
+        log.error('retention sweep failed', e);
+      }
+    }));
+  const sweepTimer = setInterval(() => void sweepNow(), SWEEP_INTERVAL_MS);
+  sweepTimer.unref();
+  void sweepNow();
   outbox.start(config.OUTBOX_INTERVAL_MS);
 
   return {
@@ -196,8 +216,11 @@ export async function createApp(config: Config, options: { store?: Store } = {})
     proactive,
     outbox,
     conversations,
+    log,
+    sweepNow,
     async close() {
-      clearInterval(sweep);
+      clearInterval(sweepTimer);
+      await sweeping;
       await outbox.stop();
       await pdf.close();
       directLine.close();

@@ -8,6 +8,7 @@ import type { Reply } from '../../dialogs/replies.js';
 import type { ProactiveMessenger } from '../proactive.js';
 import { translatorFor } from '../i18n.js';
 import { render } from '../render.js';
+import type { Logger } from '../log.js';
 
 interface OutboxRow {
   id: string;
@@ -39,11 +40,11 @@ export class Outbox {
 
   constructor(
     private readonly store: Store,
-    private readonly deps: { staff: Staff; secrets: Record<string, string>; proactive: ProactiveMessenger; i18n: i18n; kb: KnowledgeBase; timeoutMs?: number },
+    private readonly deps: { staff: Staff; secrets: Record<string, string>; proactive: ProactiveMessenger; i18n: i18n; kb: KnowledgeBase; log: Logger; timeoutMs?: number },
   ) {}
 
   start(intervalMs: number): void {
-    this.timer = setInterval(() => void this.runOnce().catch((e) => console.error('outbox:', e)), intervalMs);
+    this.timer = setInterval(() => void this.runOnce().catch((e) => this.deps.log.error('outbox', e)), intervalMs);
     this.timer.unref();
   }
 

@@ -67,7 +67,7 @@ for (const engine of ENGINES) {
       await store.transaction((tx) => saveTurn(tx, { id: 'old', channel: 'web', state: {} }, [{ role: 'user', body: {} }]));
       await store.transaction((tx) => saveTurn(tx, { id: 'new', channel: 'web', state: {} }, []));
       await store.query(`update conversations set updated_at = now() - interval '31 days' where id = 'old'`);
-      expect(await deleteExpired(store, 30)).toBe(1);
+      expect(await deleteExpired(store, 30)).toEqual(['old']);
       expect(await loadConversation(store, 'old')).toBeUndefined();
       expect(await loadConversation(store, 'new')).toBeDefined();
       expect(await store.query(`select 1 from turns where conversation_id = 'old'`)).toEqual([]);
