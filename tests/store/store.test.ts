@@ -8,6 +8,7 @@ import { loadConversation, saveTurn, saveFeedback, deleteExpired } from '../../b
 import { PgliteStore } from '../../bot/store/pglite.js';
 import { openStore } from '../../bot/store/open.js';
 import type { Store } from '../../bot/store/store.js';
+import { describeError } from '../../bot/log.js';
 
 for (const engine of ENGINES) {
   describe(`store on ${engine.name}`, () => {
@@ -54,6 +55,16 @@ for (const engine of ENGINES) {
         }),
       ).rejects.toThrow();
       expect(await loadConversation(store, 'conv-3')).toBeUndefined();
+    });
+
+    test("a failed statement's values stay out of the log unless LOG_LEVEL=debug", async () => {
+      const marker = 'Zaunkönig-0157-31415926';
+      const error = await store.query('insert into turns (conversation_id, seq, role, body) values ($1, 1, $2, $3)', [marker, 'user', JSON.stringify({ text: marker })]).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(Error);
+      // The engines carry the values with the error (PGlite its parameters, PostgreSQL the key in the detail).
+      expect(describeError(error, true)).toContain(marker);
+      expect(describeError(error)).toMatch(/^\w*error \[23503\]/i);
+      expect(describeError(error)).not.toContain('0157');
     });
 
     test('feedback is stored without any conversation id', async () => {
