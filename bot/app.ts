@@ -177,7 +177,7 @@ export async function createApp(config: Config, options: { store?: Store; log?: 
     'locales.json': { body: JSON.stringify(Object.fromEntries(Object.entries(resources).map(([lng, ns]) => [lng, ns['web'] ?? {}]))), type: 'application/json; charset=utf-8' },
     'inbox-locale.json': { body: JSON.stringify(resources['de']?.['inbox'] ?? {}), type: 'application/json; charset=utf-8' },
     'languages.json': { body: JSON.stringify(kb.taxonomy.languages), type: 'application/json; charset=utf-8' },
-    'config.json': { body: JSON.stringify({ maxMessageChars: config.MAX_MESSAGE_CHARS }), type: 'application/json; charset=utf-8' },
+    'config.json': { body: JSON.stringify({ maxMessageChars: config.MAX_MESSAGE_CHARS, retentionDays: retention.conversationDays }), type: 'application/json; charset=utf-8' },
     // The official Web Chat bundle from the botframework-webchat package, served by us (never a CDN).
     'webchat.js': { body: readFileSync(WEBCHAT_BUNDLE), type: 'text/javascript; charset=utf-8' },
   });
