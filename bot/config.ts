@@ -32,8 +32,8 @@ export const configSchema = z.object({
   RETENTION_TRANSCRIPT_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** Days a closed or withdrawn record is kept before it is anonymised (named in the consent text). */
   RETENTION_RECORD_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
-  /** Days a record whose deletion the person asked for waits for the case manager before it is erased automatically. */
-  DELETION_GRACE_DAYS: z.coerce.number().int().min(0).max(30).default(7),
+  /** Days a record whose deletion the person asked for waits for the case manager before it is erased automatically (at most a month: GDPR Art. 12(3)). */
+  DELETION_GRACE_DAYS: z.coerce.number().int().min(1).max(30).default(7),
   DEFAULT_LANGUAGE: z.enum(['de', 'en', 'ar', 'fa', 'uk', 'ru', 'tr', 'pl', 'ro', 'bg']).default('de'),
   TRUST_PROXY: bool.default(false),
   /** Case management units, people and capacities (YAML); the demo district's set by default. */
