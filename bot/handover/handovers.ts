@@ -133,14 +133,15 @@ export async function auditTrail(sql: Sql, handoverId: string): Promise<Array<{ 
  * @returns the marked records
  */
 export async function requestDeletion(sql: Sql, conversationId: string): Promise<Array<{ id: string; reference: string }>> {
-  const marked = await sql.query<{ id: string; reference: string }>(
+  const marked = await sql.query<{ id: string; reference: string; content: boolean }>(
     `update handovers set deletion_requested_at = coalesce(deletion_requested_at, now()), conversation_id = null, updated_at = now()
-     where conversation_id = $1 returning id, reference, record is not null and anonymised_at is null as open`,
+     where conversation_id = $1 returning id, reference, record is not null and anonymised_at is null as content`,
     [conversationId],
   );
   if (marked.length === 0) return [];
   await sql.query(`delete from outbox where handover_id = any($1) and kind = 'proactive'`, [marked.map((m) => m.id)]);
-  return marked.filter((m) => (m as { open?: boolean }).open).map(({ id, reference }) => ({ id, reference }));
+  // Withdrawn records have no content left: they only lose the link.
+  return marked.filter((m) => m.content).map(({ id, reference }) => ({ id, reference }));
 }
 
 /**
