@@ -6,7 +6,9 @@ import type { HandoverDeps } from '../dialogs/handover/flow.js';
 import { newReference } from '../dialogs/handover/record.js';
 import { fileURLToPath } from 'node:url';
 import type { i18n } from 'i18next';
-import type { Config } from './config.js';
+import { retentionPolicy, type Config } from './config.js';
+import { createLogger, type Logger } from './log.js';
+import { sweep, SWEEP_INTERVAL_MS } from './privacy/retention.js';
 import { loadKnowledgeOrThrow, DEFAULT_KNOWLEDGE_DIR, type KnowledgeBase } from '../knowledge/load.js';
 import { loadLexiconsOrThrow } from '../knowledge/lexicon.js';
 import { Understanding } from '../knowledge/understand/understand.js';
@@ -24,11 +26,9 @@ import { servicesRoutes } from './routes/services.js';
 import { finderRoutes, finderStaticFiles } from './routes/finder.js';
 import { ServiceFinder } from '../knowledge/finder.js';
 import { PdfRenderer } from './finder/pdf.js';
-import { deleteExpired } from './store/conversations.js';
 import { ProactiveMessenger } from './proactive.js';
 import { HandoverService } from './handover/service.js';
 import { Outbox } from './handover/outbox.js';
-import { deleteExpiredHandovers } from './handover/handovers.js';
 import { inboxRoutes } from './inbox/routes.js';
 import { ensureDemoAccounts } from './inbox/demo.js';
 import { TokenSigner } from './channels/tokens.js';
@@ -56,6 +56,9 @@ export interface App {
   proactive: ProactiveMessenger;
   /** The core's entry point for one turn (channels call it; benchmarks too). */
   conversations: ConversationService;
+  log: Logger;
+  /** Runs the retention sweep now (it also runs at start and daily); resolves when done. */
+  sweepNow(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -75,14 +78,16 @@ export function buildUnderstanding(knowledgeDir: string = DEFAULT_KNOWLEDGE_DIR)
  * The one wiring place: configuration, knowledge, store, i18n, conversation service and routes.
  * @param options.store an already open store (tests share one PGlite instance)
  */
-export async function createApp(config: Config, options: { store?: Store } = {}): Promise<App> {
+export async function createApp(config: Config, options: { store?: Store; log?: Logger } = {}): Promise<App> {
+  const log = options.log ?? createLogger(config.LOG_LEVEL);
+  const retention = retentionPolicy(config);
   const { kb, understanding } = buildUnderstanding(config.KNOWLEDGE_DIR);
   const store = options.store ?? (await openStore({ ...(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : {}), dataDir: config.DATA_DIR }));
   const i18n = await createI18n();
   const proactive = new ProactiveMessenger();
   const handover = buildHandoverDeps(kb, config.STAFF_FILE);
   const handovers = new HandoverService(kb, handover.staff, i18n);
-  const conversations = new ConversationService(store, { kb, understanding, handover }, i18n, config.DEFAULT_LANGUAGE, handovers);
+  const conversations = new ConversationService(store, { kb, understanding, handover, retention }, i18n, config.DEFAULT_LANGUAGE, handovers);
 
   const perIp = new RateLimiter(config.RATE_LIMIT_PER_MINUTE);
   const azureIp = new RateLimiter(config.RATE_LIMIT_PER_MINUTE * 50);
@@ -93,9 +98,9 @@ export async function createApp(config: Config, options: { store?: Store } = {})
   };
 
   const cards = new HandoverCards({ staff: handover.staff, district: kb.district, i18n, publicUrl: config.PUBLIC_URL });
-  if (config.DEMO_MODE) await ensureDemoAccounts(store, handover.staff);
+  if (config.DEMO_MODE) await ensureDemoAccounts(store, handover.staff, log);
 
-  const router = new Router();
+  const router = new Router(log);
   healthRoutes(router, { version: VERSION, store, kb });
   understandRoutes(router, { understanding, kb, maxChars: config.MAX_MESSAGE_CHARS, maxBody: config.MAX_BODY_BYTES, guard });
   chatRoutes(router, { conversations, i18n, maxChars: config.MAX_MESSAGE_CHARS, maxBody: config.MAX_BODY_BYTES, guard });
@@ -105,6 +110,7 @@ export async function createApp(config: Config, options: { store?: Store } = {})
     kb,
     i18n,
     handovers,
+    deletionGraceDays: retention.deletionGraceDays,
     sessionHours: config.SESSION_HOURS,
     secureCookies: config.SECURE_COOKIES,
     loginAttempts: config.LOGIN_ATTEMPTS,
@@ -116,7 +122,7 @@ export async function createApp(config: Config, options: { store?: Store } = {})
   servicesRoutes(router, { kb, finder: new ServiceFinder(kb, understanding), towns: understanding.towns, i18n, version: VERSION, guard });
   finderRoutes(router, { kb, i18n, pdf, guard, baseUrl: (req) => config.PUBLIC_URL ?? requestOrigin(req, config.TRUST_PROXY) });
 
-  if (!config.DIRECTLINE_TOKEN_SECRET) console.warn('DIRECTLINE_TOKEN_SECRET is not set: Direct Line tokens are signed with a random key of this process and end with a restart.');
+  if (!config.DIRECTLINE_TOKEN_SECRET) log.warn('DIRECTLINE_TOKEN_SECRET is not set: Direct Line tokens are signed with a random key of this process and end with a restart.');
   const directLine = new DirectLineServer({
     conversations,
     i18n,
@@ -141,6 +147,7 @@ export async function createApp(config: Config, options: { store?: Store } = {})
       maxBody: config.MAX_BODY_BYTES,
       allow: (conversationId) => perConversation.take(conversationId),
       languageOf: (conversationId, fallback) => conversationLanguage(store, conversationId, fallback),
+      log,
     });
     telegram.routes(router);
     proactive.register(TELEGRAM, (conversationId, messages, language) => telegram.send(conversationId, messages, language));
@@ -150,8 +157,9 @@ export async function createApp(config: Config, options: { store?: Store } = {})
   if (config.MicrosoftAppId || config.BOT_ALLOW_ANONYMOUS) {
     // teams-ai takes over a second to import: only when the Azure channel is on.
     const { teamsApplication } = await import('./teams/application.js');
-    if (!config.MicrosoftAppId) console.warn('BOT_ALLOW_ANONYMOUS: /api/messages accepts unauthenticated activities from a local serviceUrl (Bot Framework Emulator only).');
+    if (!config.MicrosoftAppId) log.warn('BOT_ALLOW_ANONYMOUS: /api/messages accepts unauthenticated activities from a local serviceUrl (Bot Framework Emulator only).');
     const azure = new AzureChannel({
+      log,
       conversations,
       i18n,
       store,
@@ -171,9 +179,9 @@ export async function createApp(config: Config, options: { store?: Store } = {})
     teamsPoster = new ConnectorPoster((reference, logic) => azure.continueConversation(reference, logic), config.MicrosoftAppId);
   }
   const teamsUnits = handover.staff.units.filter((u) => u.teams).map((u) => u.id);
-  if (teamsUnits.length > 0 && !teamsPoster) console.warn(`Teams channels are configured for ${teamsUnits.join(', ')}, but MicrosoftAppId is not set: their cards wait in the outbox.`);
-  if (teamsUnits.length > 0 && !config.PUBLIC_URL) console.warn('PUBLIC_URL is not set: Teams cards have no link to the inbox.');
-  const outbox = new Outbox(store, { staff: handover.staff, secrets: config.webhookSecrets, proactive, i18n, kb, teams: { cards, poster: teamsPoster } });
+  if (teamsUnits.length > 0 && !teamsPoster) log.warn(`Teams channels are configured for ${teamsUnits.join(', ')}, but MicrosoftAppId is not set: their cards wait in the outbox.`);
+  if (teamsUnits.length > 0 && !config.PUBLIC_URL) log.warn('PUBLIC_URL is not set: Teams cards have no link to the inbox.');
+  const outbox = new Outbox(store, { staff: handover.staff, secrets: config.webhookSecrets, proactive, i18n, kb, log, teams: { cards, poster: teamsPoster } });
 
   const resources = readLocales();
   staticRoutes(router, {
@@ -181,7 +189,7 @@ export async function createApp(config: Config, options: { store?: Store } = {})
     'locales.json': { body: JSON.stringify(Object.fromEntries(Object.entries(resources).map(([lng, ns]) => [lng, ns['web'] ?? {}]))), type: 'application/json; charset=utf-8' },
     'inbox-locale.json': { body: JSON.stringify(resources['de']?.['inbox'] ?? {}), type: 'application/json; charset=utf-8' },
     'languages.json': { body: JSON.stringify(kb.taxonomy.languages), type: 'application/json; charset=utf-8' },
-    'config.json': { body: JSON.stringify({ maxMessageChars: config.MAX_MESSAGE_CHARS }), type: 'application/json; charset=utf-8' },
+    'config.json': { body: JSON.stringify({ maxMessageChars: config.MAX_MESSAGE_CHARS, retentionDays: retention.conversationDays }), type: 'application/json; charset=utf-8' },
     // The official Web Chat bundle from the botframework-webchat package, served by us (never a CDN).
     'webchat.js': { body: readFileSync(WEBCHAT_BUNDLE), type: 'text/javascript; charset=utf-8' },
   });
@@ -191,12 +199,24 @@ export async function createApp(config: Config, options: { store?: Store } = {})
   server.headersTimeout = 10_000;
   server.requestTimeout = 15_000;
 
-  // Data is kept only as long as needed: expired conversations and closed records are deleted hourly.
-  const sweep = setInterval(() => {
-    void deleteExpired(store, config.RETENTION_DAYS).catch((e) => console.error('retention sweep failed:', e));
-    void deleteExpiredHandovers(store, handover.staff.retentionDaysAfterClose).catch((e) => console.error('retention sweep failed:', e));
-  }, 3_600_000);
-  sweep.unref();
+  // Data is kept only as long as needed (README, "Data protection"): the sweep runs at start and daily.
+  // Sweeps run one after another; each starts from the store as it is when it begins.
+  let sweeping: Promise<void> = Promise.resolve();
+  const sweepNow = (): Promise<void> =>
+    (sweeping = sweeping.then(async () => {
+      try {
+        const r = await sweep(store, retention);
+        conversations.forget(r.touchedConversations);
+        directLine.forget(r.touchedConversations);
+        if (r.conversations + r.drafts + r.transcripts + r.erasedOnRequest + r.anonymised > 0)
+          log.info(`retention sweep: ${r.conversations} conversations and ${r.drafts} drafts deleted, ${r.transcripts} transcripts removed, ${r.erasedOnRequest} records erased on request, ${r.anonymised} anonymised`);
+      } catch (e) {
+        log.error('retention sweep failed', e);
+      }
+    }));
+  const sweepTimer = setInterval(() => void sweepNow(), SWEEP_INTERVAL_MS);
+  sweepTimer.unref();
+  void sweepNow();
   outbox.start(config.OUTBOX_INTERVAL_MS);
 
   return {
@@ -208,8 +228,11 @@ export async function createApp(config: Config, options: { store?: Store } = {})
     proactive,
     outbox,
     conversations,
+    log,
+    sweepNow,
     async close() {
-      clearInterval(sweep);
+      clearInterval(sweepTimer);
+      await sweeping;
       await outbox.stop();
       await pdf.close();
       directLine.close();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { RetentionPolicy } from '../dialogs/privacy.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -23,8 +24,16 @@ export const configSchema = z.object({
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(64 * 1024),
   /** Requests per minute per client IP on the public chat and understanding APIs. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
-  /** Days a conversation is kept after its last message. */
+  /** Days a conversation (state and transcript) is kept after its last message. */
   RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** Days an unsent handover draft (and the transcript it was typed in) is kept after the conversation's last message. */
+  RETENTION_DRAFT_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
+  /** Days a chat transcript attached to a sent record is kept after sending. */
+  RETENTION_TRANSCRIPT_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** Days a closed or withdrawn record is kept before it is anonymised (named in the consent text). */
+  RETENTION_RECORD_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+  /** Days a record whose deletion the person asked for waits for the case manager before it is erased automatically (at most a month: GDPR Art. 12(3)). */
+  DELETION_GRACE_DAYS: z.coerce.number().int().min(1).max(30).default(7),
   DEFAULT_LANGUAGE: z.enum(['de', 'en', 'ar', 'fa', 'uk', 'ru', 'tr', 'pl', 'ro', 'bg']).default('de'),
   TRUST_PROXY: bool.default(false),
   /** Case management units, people and capacities (YAML); the demo district's set by default. */
@@ -82,6 +91,17 @@ export const configSchema = z.object({
 const webhookSecretsSchema = z.record(z.string().regex(/^LOTSE_WEBHOOK_SECRET_[A-Z0-9_]+$/), z.string().min(16, 'must be at least 16 characters'));
 
 export type Config = z.infer<typeof configSchema> & { webhookSecrets: Record<string, string> };
+
+/** The retention periods of a configuration, as the dialogues and the retention sweep use them. */
+export function retentionPolicy(config: Pick<Config, 'RETENTION_DAYS' | 'RETENTION_DRAFT_DAYS' | 'RETENTION_TRANSCRIPT_DAYS' | 'RETENTION_RECORD_DAYS' | 'DELETION_GRACE_DAYS'>): RetentionPolicy {
+  return {
+    conversationDays: config.RETENTION_DAYS,
+    draftDays: Math.min(config.RETENTION_DRAFT_DAYS, config.RETENTION_DAYS),
+    transcriptDays: config.RETENTION_TRANSCRIPT_DAYS,
+    recordDays: config.RETENTION_RECORD_DAYS,
+    deletionGraceDays: config.DELETION_GRACE_DAYS,
+  };
+}
 
 /** Thrown for an invalid environment; the message names each variable and what is wrong. */
 export class ConfigError extends Error {

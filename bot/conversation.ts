@@ -9,6 +9,7 @@ import { translatorFor } from './i18n.js';
 import { render, type Outgoing } from './render.js';
 import type { HandoverService } from './handover/service.js';
 import { KeyedQueue } from './channels/serial.js';
+import { eraseOnRequest } from './privacy/erasure.js';
 
 /** How many conversation states the embedded store's process keeps in memory, and for how long. */
 const CACHE_SIZE = 10_000;
@@ -18,7 +19,12 @@ export interface TurnOutcome {
   language: Language;
   dir: 'ltr' | 'rtl';
   messages: Outgoing[];
+  /** The person's data was deleted in this turn: channels drop what they hold of the conversation. */
+  erased?: true;
 }
+
+/** Control characters a person cannot mean (NUL breaks JSON in PostgreSQL); tabs and line breaks stay. */
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 
 /**
  * Runs one turn for a conversation: load the state, decide, save state, transcript and
@@ -51,14 +57,23 @@ export class ConversationService {
   private readonly writer: TurnWriter;
 
   async turn(conversationId: string, channel: string, input: TurnInput): Promise<TurnOutcome> {
+    const clean: TurnInput = input.kind === 'message' ? { kind: 'message', text: input.text.replace(CONTROL, '') } : input;
     return this.queue.run(conversationId, async () => {
       try {
-        return await this.runOne(conversationId, channel, input);
+        return await this.runOne(conversationId, channel, clean);
       } catch (error) {
         this.cache?.delete(conversationId);
         throw error;
       }
     });
+  }
+
+  /**
+   * Drops cached states of conversations the retention sweep changed or deleted, so no turn
+   * continues from a copy of deleted data.
+   */
+  forget(conversationIds: Iterable<string>): void {
+    if (this.cache) for (const id of conversationIds) this.cache.delete(id);
   }
 
   private async runOne(conversationId: string, channel: string, input: TurnInput): Promise<TurnOutcome> {
@@ -74,12 +89,15 @@ export class ConversationService {
       { role: 'user' as const, body: userBody },
       { role: 'bot' as const, body: result.replies },
     ];
+    const erase = result.events.some((e) => e.type === 'deleteData');
     if (result.events.length === 0) {
       // State and transcript in one statement: atomic without an explicit transaction.
       await this.writer.save(saved, messages);
     } else {
       await this.store.transaction(async (tx) => {
-        await saveTurn(tx, saved, messages);
+        // "Delete my data": nothing of this turn is kept either, only the fresh state.
+        if (erase) await eraseOnRequest(tx, saved);
+        else await saveTurn(tx, saved, messages);
         for (const event of result.events) {
           if (event.type === 'feedback') await saveFeedback(tx, { language: event.language, topics: event.topics, entryIds: event.entryIds, helpful: event.helpful, ...(event.municipality ? { municipality: event.municipality } : {}) });
           if (event.type === 'handover') await this.handovers.submit(tx, conversationId, saved.channel, event, this.engine.handover.clock());
@@ -87,6 +105,7 @@ export class ConversationService {
         }
       });
     }
+    // After an erasure the cache holds the fresh state (what the store holds now), never the old one.
     if (this.cache) {
       this.cache.delete(conversationId);
       this.cache.set(conversationId, { channel: saved.channel, state: result.state, at: Date.now() });
@@ -97,6 +116,7 @@ export class ConversationService {
       language: lang,
       dir: this.kb.taxonomy.languages.find((l) => l.code === lang)?.dir ?? 'ltr',
       messages: render(result.replies, translatorFor(this.i18n, lang), lang, this.kb),
+      ...(erase ? { erased: true as const } : {}),
     };
   }
 }

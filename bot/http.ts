@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from './log.js';
 
 export type Handler = (req: IncomingMessage, res: ServerResponse, params: Record<string, string>) => Promise<void> | void;
 
@@ -25,6 +26,9 @@ interface Route {
 export class Router {
   private readonly routes: Route[] = [];
 
+  /** @param log where unexpected errors go (without their details, see {@link Logger}) */
+  constructor(private readonly log: Logger) {}
+
   on(method: string, path: string, handler: Handler): this {
     const keys: string[] = [];
     const pattern = new RegExp(`^${path.replace(/:([a-zA-Z]+)/g, (_, k: string) => (keys.push(k), '([^/]+)'))}/?$`);
@@ -47,7 +51,7 @@ export class Router {
         const params = Object.fromEntries(route.keys.map((k, i) => [k, decodeParam(m[i + 1]!)]));
         await route.handler(req, res, params);
       } catch (error) {
-        sendError(res, error);
+        sendError(res, error, this.log);
       }
       return;
     }
@@ -69,7 +73,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(payload);
 }
 
-export function sendError(res: ServerResponse, error: unknown): void {
+export function sendError(res: ServerResponse, error: unknown, log?: Logger): void {
   if (res.headersSent) {
     res.destroy();
     return;
@@ -78,7 +82,7 @@ export function sendError(res: ServerResponse, error: unknown): void {
     sendJson(res, error.status, { error: error.reason, message: error.message, ...(error.details ? { details: error.details } : {}) });
     return;
   }
-  console.error('request failed:', error);
+  log?.error('request failed', error);
   sendJson(res, 500, { error: 'internal_error', message: 'internal error' });
 }
 

@@ -7,13 +7,14 @@ import { crisisReplies } from './crisis.js';
 import { parseAge } from './age.js';
 import { action, actions, text, type Reply } from './replies.js';
 import { INTAKE } from './handover/intake.js';
-import { beginHandover, crisisDuringIntake, handoverTrigger, intakeTurn, resumeHandover, withdrawHandover, HANDOVER_ACTIONS, type HandoverDeps, type HandoverEvent, type WithdrawEvent } from './handover/flow.js';
+import { alreadySent, beginHandover, crisisDuringIntake, handoverTrigger, intakeTurn, resumeHandover, withdrawHandover, HANDOVER_ACTIONS, type HandoverDeps, type HandoverEvent, type WithdrawEvent } from './handover/flow.js';
+import { askDeletion, confirmDeletion, keepData, PRIVACY_ACTIONS, type DeleteDataEvent, type RetentionPolicy } from './privacy.js';
 
 /** What reaches the engine: a typed message, or the value of a pressed button. */
 export type TurnInput = { kind: 'start' } | { kind: 'message'; text: string } | { kind: 'action'; value: string };
 
 /** Side effects a turn asks for; the edge writes them in the turn's transaction. */
-export type TurnEvent = { type: 'feedback'; helpful: boolean; language: Language; topics: string[]; entryIds: string[]; municipality?: string } | HandoverEvent | WithdrawEvent;
+export type TurnEvent = { type: 'feedback'; helpful: boolean; language: Language; topics: string[]; entryIds: string[]; municipality?: string } | HandoverEvent | WithdrawEvent | DeleteDataEvent;
 
 export interface TurnResult {
   state: ConversationState;
@@ -26,6 +27,8 @@ export interface EngineDeps {
   kb: KnowledgeBase;
   understanding: Understanding;
   handover: HandoverDeps;
+  /** Retention periods, named in the texts about data protection. */
+  retention: RetentionPolicy;
 }
 
 /** Button values; the only strings the engine compares, and they never reach a person. */
@@ -57,7 +60,13 @@ function languageMenu(deps: EngineDeps): Reply {
   return actions(...deps.kb.taxonomy.languages.map((l) => ({ label: { text: l.name }, value: `${ACTIONS.language}${l.code}` })));
 }
 
-function onAction(deps: EngineDeps, state: ConversationState, value: string): TurnResult {
+function onAction(deps: EngineDeps, current: ConversationState, value: string): TurnResult {
+  // "Delete my data" needs its own yes: a stale "yes" button asks again instead of deleting.
+  if (value === PRIVACY_ACTIONS.yes) return current.pending?.kind === 'deleteData' ? confirmDeletion(deps, current) : askDeletion(deps, current);
+  if (value === PRIVACY_ACTIONS.no) return keepData(deps, current);
+  if (value === PRIVACY_ACTIONS.ask) return askDeletion(deps, current);
+  // Any other button answers something else: the deletion question is off.
+  const state = current.pending?.kind === 'deleteData' ? { ...current, pending: undefined } : current;
   if (value.startsWith(ACTIONS.language)) {
     const lang = value.slice(ACTIONS.language.length) as Language;
     if (!(LANGUAGES as readonly string[]).includes(lang)) return { state, replies: [text('error.unknownAction')], events: [] };
@@ -83,6 +92,8 @@ function onAction(deps: EngineDeps, state: ConversationState, value: string): Tu
     return beginHandover(deps, state, handoverTrigger(state));
   }
   if (value.startsWith(INTAKE)) {
+    // "Send" again after the request went out (a double tap, a retry after a lost answer): it is not sent twice.
+    if (!state.intake && value === `${INTAKE}send` && state.handovers.length > 0) return alreadySent(state);
     if (!state.intake) return { state, replies: [text('intake.expired'), actions(action('actions.person', ACTIONS.person))], events: [] };
     return intakeTurn(deps, state, { kind: 'choice', value: value.slice(INTAKE.length) });
   }
@@ -105,7 +116,9 @@ function onAction(deps: EngineDeps, state: ConversationState, value: string): Tu
 
 function onMessage(deps: EngineDeps, state: ConversationState, message: string): TurnResult {
   const understood = deps.understanding.understand({ text: message, conversationLanguage: state.languageChosen ? state.language : undefined });
-  let next: ConversationState = { ...state };
+  // A question "delete everything?" is answered by this message or not at all.
+  const deciding = state.pending?.kind === 'deleteData';
+  let next: ConversationState = deciding ? { ...state, pending: undefined } : { ...state };
   const replies: Reply[] = [];
 
   if (understood.languageRequest && understood.languageRequest !== state.language) {
@@ -126,6 +139,15 @@ function onMessage(deps: EngineDeps, state: ConversationState, message: string):
     if (next.intake) return { ...crisisDuringIntake(deps, { ...next, recent: remember(next, message, ['emergency']) }, replies), understood };
     return { state: { ...next, recent: remember(next, message, ['emergency']) }, replies, events: [], understood };
   }
+
+  if (deciding) {
+    const kind = deps.understanding.replyKind(message, next.language);
+    if (kind === 'yes') return { ...confirmDeletion(deps, next), understood };
+    if (kind === 'no' || kind === 'cancel') return { ...keepData(deps, next), understood };
+  }
+  // "Delete my data" wins over the intake's "cancel" (which deletes only the draft): it asks first
+  // and then deletes the draft too; a bare "löschen" during the intake still cancels the draft.
+  if (understood.deleteData) return { ...askDeletion(deps, next), understood };
 
   if (next.intake) {
     // Before the consent, a new question ends the offer and is answered instead.
@@ -193,7 +215,7 @@ function answerUnderstood(deps: EngineDeps, state: ConversationState, understood
   if (understood.person && !service) {
     return beginHandover(deps, state, 'person');
   }
-  if (top === 'privacy') return { state, replies: [text('privacy.info')], events: [] };
+  if (top === 'privacy') return { state, replies: [text('privacy.info', { days: deps.retention.conversationDays }), actions(action('privacy.delete.button', PRIVACY_ACTIONS.ask))], events: [] };
   if (!service) {
     if (understood.onBehalf) return { state: { ...state, misses: 0 }, replies: [text('finder:volunteer.noted'), topicExamples()], events: [] };
     if (top === 'smalltalk') return { state: { ...state, misses: 0 }, replies: [text('smalltalk.reply'), topicExamples()], events: [] };

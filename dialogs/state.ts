@@ -8,6 +8,8 @@ export const pendingSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('town'), text: z.string(), attempts: z.number().int().min(0) }),
   /** The age, to choose between JMD (12–27) and MBE (over 27). */
   z.object({ kind: z.literal('age'), text: z.string(), attempts: z.number().int().min(0) }),
+  /** A yes or no to "delete my data". */
+  z.object({ kind: z.literal('deleteData') }),
 ]);
 export type Pending = z.infer<typeof pendingSchema>;
 

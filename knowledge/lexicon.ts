@@ -27,6 +27,11 @@ export const lexiconSchema = z.object({
   no: terms,
   /** Words that end a running dialogue (the handover intake): "abbrechen", "cancel". */
   cancel: terms,
+  /**
+   * "Delete my data": phrases asking to delete everything stored about the writer ("lösch meine
+   * Daten"), matched anywhere in a message and in any order. Bare verbs ("löschen") belong to `cancel`.
+   */
+  deleteData: terms,
   /** Arabizi / Finglish: Latin-script writing of Arabic or Persian. */
   translit: z.object({ markers: terms, topics: z.record(z.string(), terms).default({}) }).optional(),
 });

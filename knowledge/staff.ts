@@ -16,8 +16,6 @@ export const staffSchema = z
     casesPerFte: z.number().int().positive().default(50),
     /** First contact promised to the person, in working days after the handover (0 = the same working day). */
     firstContactWorkingDays: z.object({ urgent: z.number().int().min(0).max(10), deadline: z.number().int().min(0).max(10), normal: z.number().int().min(0).max(20) }).strict(),
-    /** How long a closed record is kept before it is deleted. */
-    retentionDaysAfterClose: z.number().int().positive().max(3650),
     units: z
       .array(
         z

@@ -1,6 +1,6 @@
 import { describe, test, expect, beforeAll, afterAll } from 'vitest';
 import { startServer, type TestServer } from './helpers/app.js';
-import { loadConfig, ConfigError } from '../bot/config.js';
+import { loadConfig, ConfigError, retentionPolicy } from '../bot/config.js';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -134,6 +134,12 @@ describe('rate limits', () => {
 describe('configuration', () => {
   test('defaults', () => {
     expect(loadConfig({})).toMatchObject({ PORT: 3978, DATA_DIR: './data', DEFAULT_LANGUAGE: 'de', RETENTION_DAYS: 30 });
+  });
+  test('retention periods: documented defaults, each settable, a draft never kept longer than its conversation', () => {
+    expect(retentionPolicy(loadConfig({}))).toEqual({ conversationDays: 30, draftDays: 7, transcriptDays: 30, recordDays: 180, deletionGraceDays: 7 });
+    expect(retentionPolicy(loadConfig({ RETENTION_DAYS: '5', RETENTION_DRAFT_DAYS: '14', RETENTION_TRANSCRIPT_DAYS: '10', RETENTION_RECORD_DAYS: '365', DELETION_GRACE_DAYS: '1' }))).toEqual({ conversationDays: 5, draftDays: 5, transcriptDays: 10, recordDays: 365, deletionGraceDays: 1 });
+    expect(() => loadConfig({ DELETION_GRACE_DAYS: '0' })).toThrow(/DELETION_GRACE_DAYS/);
+    expect(() => loadConfig({ RETENTION_RECORD_DAYS: 'forever' })).toThrow(/RETENTION_RECORD_DAYS/);
   });
   test('an invalid value stops the start with a message naming the variable', () => {
     expect(() => loadConfig({ PORT: 'abc' })).toThrow(ConfigError);

@@ -103,3 +103,37 @@ describe('quality floor on the development set (regression guard; targets are in
     expect(r.languageId).toBeGreaterThanOrEqual(0.9);
   });
 });
+
+describe('"delete my data"', () => {
+  test.each([
+    ['de', 'ich will dass ihr alles über mich löscht'],
+    ['de', 'Löschen Sie bitte alle meine Daten'],
+    ['en', 'Can you delete all my data please'],
+    ['ar', 'ممكن تمسحوا بياناتي'],
+    ['fa', 'etelaatam ro pak kon'],
+    ['uk', 'Зітріть мої дані'],
+    ['ru', 'Забудьте всё обо мне'],
+    ['tr', 'Benimle ilgili her şeyi silin'],
+    ['pl', 'Usuńcie wszystko o mnie'],
+    ['ro', 'Vreau să îmi ștergeți datele'],
+    ['bg', 'Изтрийте данните ми'],
+  ] as const)('%s: "%s" asks to delete', (lang, text) => {
+    expect(u.understand({ text, conversationLanguage: lang }).deleteData).toBe(true);
+  });
+
+  test.each([
+    ['de', 'löschen'],
+    ['de', 'Was passiert mit meinen Daten?'],
+    ['de', 'Wie lange speichern Sie meine Daten?'],
+    ['de', 'Das Jobcenter hat meine Daten falsch eingetragen'],
+    ['de', 'Ich habe meinen Termin vergessen'],
+    ['en', 'delete'],
+    ['en', 'I forgot my residence permit at home'],
+    ['tr', 'sil'],
+    ['uk', 'видалити'],
+    ['ar', 'امسح'],
+    ['fa', 'پاک کن'],
+  ] as const)('%s: "%s" does not', (lang, text) => {
+    expect(u.understand({ text, conversationLanguage: lang }).deleteData).toBe(false);
+  });
+});

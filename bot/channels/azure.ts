@@ -12,6 +12,7 @@ import type { TurnInput } from '../../dialogs/engine.js';
 import type { Sql } from '../store/store.js';
 import { inputFromActivity, hasMedia, toActivities, LOCALES, type Activity, type CardSupport } from './activity.js';
 import { KeyedQueue, SeenIds } from './serial.js';
+import type { Logger } from '../log.js';
 import { conversationLanguage } from './language.js';
 
 /** The channel name stored with conversations that come through Azure Bot Service; ids start with `az-`. */
@@ -57,6 +58,7 @@ class Adapter extends CloudAdapter {
 }
 
 export interface AzureDeps {
+  log: Logger;
   conversations: ConversationService;
   i18n: i18n;
   store: Sql;
@@ -97,7 +99,7 @@ export class AzureChannel {
     const credentials = new ConfigurationServiceClientCredentialFactory(options);
     this.adapter = new Adapter(new ConfigurationBotFrameworkAuthentication(options, credentials));
     this.adapter.onTurnError = async (_context, error) => {
-      console.error('azure turn failed:', error);
+      this.deps.log.error('azure turn failed', error);
     };
   }
 

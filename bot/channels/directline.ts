@@ -175,6 +175,24 @@ export class DirectLineServer {
     this.flush(conversation);
   }
 
+  /**
+   * Drops what this process holds of conversations whose data was deleted (by the retention
+   * sweep); open streams keep their watermark and receive only what comes next.
+   */
+  forget(conversationIds: Iterable<string>): void {
+    for (const id of conversationIds) {
+      const conversation = this.open.get(id);
+      if (!conversation) continue;
+      if (conversation.sockets.size === 0) this.open.delete(id);
+      else this.clear(conversation);
+    }
+  }
+
+  /** Whether this process holds a transcript for a conversation, and how many activities (tests). */
+  held(conversationId: string): number | undefined {
+    return this.open.get(conversationId)?.activities.length;
+  }
+
   /** How many conversations are held in memory (for health and tests). */
   get size(): number {
     return this.open.size;
@@ -234,6 +252,8 @@ export class DirectLineServer {
     for (const input of inputs) {
       const outcome = await this.deps.conversations.turn(conversation.id, DIRECTLINE, input);
       conversation.language = outcome.language;
+      // "Delete my data": the transcript held for reconnects goes too, the person's last message included.
+      if (outcome.erased) this.clear(conversation);
       const replies = toActivities(outcome.messages, translatorFor(this.deps.i18n, outcome.language), { cards: 'adaptive', locale: LOCALES[outcome.language]! });
       for (const reply of replies) this.append(conversation, { ...reply, from: BOT, replyToId: echo.id! });
     }
@@ -296,6 +316,16 @@ export class DirectLineServer {
     if (conversation.sockets.size === 0) return;
     const frame = JSON.stringify({ activities, watermark: String(this.end(conversation)) });
     for (const ws of conversation.sockets) if (ws.readyState === WebSocket.OPEN) ws.send(frame);
+  }
+
+  /**
+   * Forgets a conversation's activities; watermarks go on from where they were. What the open
+   * streams have not seen yet (the echo Web Chat waits for) is pushed first.
+   */
+  private clear(conversation: Conversation): void {
+    this.flush(conversation);
+    conversation.base = this.end(conversation);
+    conversation.activities = [];
   }
 
   private end(conversation: Conversation): number {

@@ -10,6 +10,7 @@ import { translatorFor, type Translator } from '../i18n.js';
 import { LANGUAGES, type Language } from '../../knowledge/schema.js';
 import { ACTIONS, type TurnInput } from '../../dialogs/engine.js';
 import { KeyedQueue, SeenIds } from './serial.js';
+import type { Logger } from '../log.js';
 
 /** The channel name stored with Telegram conversations; their ids are `tg-<chat id>`. */
 export const TELEGRAM = 'telegram';
@@ -155,6 +156,7 @@ export interface TelegramDeps {
   allow: (conversationId: string) => boolean;
   /** The conversation's language, for answers that are no turn (media, limits). */
   languageOf: (conversationId: string, fallback: Language) => Promise<Language>;
+  log: Logger;
 }
 
 /**
@@ -179,7 +181,7 @@ export class TelegramChannel {
         try {
           await this.handle(update);
         } catch (error) {
-          console.error(`telegram update ${update.update_id} failed:`, error);
+          this.deps.log.error(`telegram update ${update.update_id} failed`, error);
         }
       }
       sendJson(res, 200, { ok: true });

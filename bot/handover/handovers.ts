@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Sql } from '../store/store.js';
-import type { IntakeRecord } from '../../dialogs/handover/record.js';
+import type { CaseType, IntakeRecord } from '../../dialogs/handover/record.js';
 
 export const STATUSES = ['new', 'claimed', 'contacted', 'closed', 'withdrawn'] as const;
 export const OUTCOMES = ['referred', 'accompanied', 'case-management', 'not-reached'] as const;
@@ -20,11 +20,20 @@ export interface HandoverRow {
   urgency: 'urgent' | 'deadline' | 'normal';
   status: Status;
   outcome: Outcome | null;
+  /** Null once withdrawn, erased on the person's request or anonymised after retention. */
   record: IntakeRecord | null;
   expected_contact_by: Date;
   created_at: Date;
   updated_at: Date;
   closed_at: Date | null;
+  /** What stays for statistics when the record's content is gone. */
+  topics: string[];
+  case_type: CaseType | null;
+  municipality: string | null;
+  /** The person asked in the chat to delete their data; erased by a case manager or after the grace period. */
+  deletion_requested_at: Date | null;
+  /** The content is gone for good (erased or anonymised); only the statistics row and the audit remain. */
+  anonymised_at: Date | null;
 }
 
 /** Statuses that count against a case manager's load. */
@@ -35,9 +44,9 @@ export async function insertHandover(
   h: { id: string; reference: string; conversationId: string; channel: string; language: string; unit: string; assignee: string | undefined; urgency: string; record: IntakeRecord; expectedBy: string },
 ): Promise<void> {
   await sql.query(
-    `insert into handovers (id, reference, conversation_id, channel, language, team_id, assignee, urgency, record, expected_contact_by)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-    [h.id, h.reference, h.conversationId, h.channel, h.language, h.unit, h.assignee ?? null, h.urgency, JSON.stringify(h.record), h.expectedBy],
+    `insert into handovers (id, reference, conversation_id, channel, language, team_id, assignee, urgency, record, expected_contact_by, topics, case_type, municipality)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+    [h.id, h.reference, h.conversationId, h.channel, h.language, h.unit, h.assignee ?? null, h.urgency, JSON.stringify(h.record), h.expectedBy, h.record.topics, h.record.caseType.type, h.record.municipality.id],
   );
 }
 
@@ -61,6 +70,8 @@ export async function listHandovers(sql: Sql, units: readonly string[] | 'all', 
   if (units !== 'all') where.push(`team_id = any($${params.push([...units])})`);
   if (status) where.push(`status = $${params.push(status)}`);
   else where.push(`status <> 'withdrawn'`);
+  // Anonymised rows are statistics, no longer requests to work on.
+  where.push('anonymised_at is null');
   return sql.query<HandoverRow & Record<string, unknown>>(`select * from handovers ${where.length ? `where ${where.join(' and ')}` : ''} order by case when status in ('closed', 'withdrawn') then 1 else 0 end, ${ORDER} limit 500`, params);
 }
 
@@ -114,10 +125,69 @@ export async function auditTrail(sql: Sql, handoverId: string): Promise<Array<{ 
   return sql.query('select at, actor, action, detail from audit_log where handover_id = $1 order by id', [handoverId]);
 }
 
-/** Deletes closed or withdrawn records whose retention ended; the audit log keeps the fact. */
-export async function deleteExpiredHandovers(sql: Sql, daysAfterClose: number): Promise<number> {
-  const rows = await sql.query(`delete from handovers where closed_at is not null and closed_at < now() - make_interval(days => $1) returning id`, [daysAfterClose]);
-  return rows.length;
+/**
+ * The person asked in the chat to delete their data: the records sent from the conversation are
+ * marked (the case manager sees it and erases them, or {@link eraseRequestedHandovers} does after
+ * the grace period) and lose their link to the conversation, which is deleted; messages still
+ * queued for the person are dropped.
+ * @returns the marked records
+ */
+export async function requestDeletion(sql: Sql, conversationId: string): Promise<Array<{ id: string; reference: string }>> {
+  const marked = await sql.query<{ id: string; reference: string; content: boolean }>(
+    `update handovers set deletion_requested_at = coalesce(deletion_requested_at, now()), conversation_id = null, updated_at = now()
+     where conversation_id = $1 returning id, reference, record is not null and anonymised_at is null as content`,
+    [conversationId],
+  );
+  if (marked.length === 0) return [];
+  await sql.query(`delete from outbox where handover_id = any($1) and kind = 'proactive'`, [marked.map((m) => m.id)]);
+  // Withdrawn records have no content left: they only lose the link.
+  return marked.filter((m) => m.content).map(({ id, reference }) => ({ id, reference }));
+}
+
+/**
+ * Erases the content of records: the record, its notes, its deliveries and the link to the
+ * conversation. What stays is the anonymous statistics row (unit, language, urgency, status,
+ * outcome, topics, case type, town, dates) and the audit log. An open record ends as withdrawn.
+ */
+async function eraseWhere(sql: Sql, condition: string, params: unknown[]): Promise<HandoverRow[]> {
+  const rows = await sql.query<HandoverRow & Record<string, unknown>>(
+    `update handovers set record = null, conversation_id = null, anonymised_at = now(), updated_at = now(),
+       status = case when status in ('new', 'claimed', 'contacted') then 'withdrawn' else status end,
+       closed_at = coalesce(closed_at, now())
+     where anonymised_at is null and ${condition} returning *`,
+    params,
+  );
+  const ids = rows.map((r) => r.id);
+  if (ids.length > 0) {
+    await sql.query('delete from handover_notes where handover_id = any($1)', [ids]);
+    await sql.query('delete from outbox where handover_id = any($1)', [ids]);
+  }
+  return rows;
+}
+
+/** A case manager completes a deletion the person asked for. */
+export async function eraseHandover(sql: Sql, id: string): Promise<HandoverRow | undefined> {
+  return (await eraseWhere(sql, 'id = $1 and deletion_requested_at is not null', [id]))[0];
+}
+
+/** Records whose deletion was asked for more than `graceDays` ago and nobody erased yet. */
+export async function eraseRequestedHandovers(sql: Sql, graceDays: number): Promise<string[]> {
+  return (await eraseWhere(sql, 'deletion_requested_at is not null and deletion_requested_at < now() - make_interval(days => $1)', [graceDays])).map((r) => r.id);
+}
+
+/** Closed or withdrawn records whose retention ended: anonymised, the statistics row and the audit log stay. */
+export async function anonymiseClosedHandovers(sql: Sql, daysAfterClose: number): Promise<string[]> {
+  return (await eraseWhere(sql, 'closed_at is not null and closed_at < now() - make_interval(days => $1)', [daysAfterClose])).map((r) => r.id);
+}
+
+/** Removes the chat transcript from records sent more than `days` ago; the record notes when. */
+export async function removeTranscripts(sql: Sql, days: number, now: Date = new Date()): Promise<string[]> {
+  const rows = await sql.query<{ id: string }>(
+    `update handovers set record = (record - 'transcript') || jsonb_build_object('transcriptRemovedAt', $2::text)
+     where record ? 'transcript' and created_at < now() - make_interval(days => $1) returning id`,
+    [days, now.toISOString()],
+  );
+  return rows.map((r) => r.id);
 }
 
 /** What the outbox delivers: a team's webhook, a message to the person, or a card in a team's Teams channel. */

@@ -10,6 +10,7 @@ import type { HandoverCards } from '../teams/card.js';
 import type { TeamsPoster } from '../teams/poster.js';
 import { translatorFor } from '../i18n.js';
 import { render } from '../render.js';
+import type { Logger } from '../log.js';
 import { getHandover, type DeliveryKind } from './handovers.js';
 
 /** A Teams delivery posts the record's card once, and updates it in place after a claim or withdrawal. */
@@ -64,6 +65,7 @@ export class Outbox {
       proactive: ProactiveMessenger;
       i18n: i18n;
       kb: KnowledgeBase;
+      log: Logger;
       /** Teams cards; without a poster (no Azure Bot registration) they wait and are retried. */
       teams: { cards: HandoverCards; poster?: TeamsPoster | undefined };
       timeoutMs?: number;
@@ -71,7 +73,7 @@ export class Outbox {
   ) {}
 
   start(intervalMs: number): void {
-    this.timer = setInterval(() => void this.runOnce().catch((e) => console.error('outbox:', e)), intervalMs);
+    this.timer = setInterval(() => void this.runOnce().catch((e) => this.deps.log.error('outbox', e)), intervalMs);
     this.timer.unref();
   }
 

@@ -106,6 +106,9 @@ export class HandoverService {
    * @returns the claimed record, or undefined when it was not new any more
    */
   async claim(tx: Sql, handoverId: string, by: { username: string; staffId: string }, via: 'inbox' | 'teams'): Promise<HandoverRow | undefined> {
+    // A record the person asked to delete is not taken on: it waits for its erasure.
+    const marked = await tx.query('select 1 from handovers where id = $1 and deletion_requested_at is not null', [handoverId]);
+    if (marked.length > 0) return undefined;
     const updated = await updateStatus(tx, handoverId, ['new'], 'claimed', { claimedBy: by.staffId });
     if (!updated) return undefined;
     await audit(tx, by.username, 'claim', handoverId, { via });

@@ -12,7 +12,7 @@ import type { KnowledgeBase } from '../../knowledge/load.js';
 import { RateLimiter } from '../limits.js';
 import { translatorFor } from '../i18n.js';
 import { unitName } from '../../dialogs/handover/routing.js';
-import { addNote, audit, auditTrail, getHandover, listHandovers, listNotes, updateStatus, OUTCOMES, STATUSES, type HandoverRow, type Status } from '../handover/handovers.js';
+import { addNote, audit, auditTrail, eraseHandover, getHandover, listHandovers, listNotes, updateStatus, OUTCOMES, STATUSES, type HandoverRow, type Status } from '../handover/handovers.js';
 import type { HandoverService } from '../handover/service.js';
 import { clearedCookie, csrfValid, sessionCookie, sessionOf, signIn, signOut, unitsOf, usernameSchema, type Session } from './auth.js';
 
@@ -22,6 +22,8 @@ export interface InboxDeps {
   kb: KnowledgeBase;
   i18n: i18n;
   handovers: HandoverService;
+  /** Days after a person's deletion request until the record is erased without the case manager. */
+  deletionGraceDays: number;
   sessionHours: number;
   secureCookies: boolean;
   loginAttempts: number;
@@ -41,13 +43,17 @@ const idSchema = z.uuid();
 
 /**
  * The case managers' inbox API under `/api/inbox/`: sign-in, a team-scoped list, details,
- * claim, status, notes and export. Every view and change is written to the audit log.
+ * claim, status, notes, export and erasure on the person's request. Every view and change is
+ * written to the audit log.
  */
 export function inboxRoutes(router: Router, deps: InboxDeps): void {
   const { store, staff } = deps;
   const loginLimiter = new RateLimiter(deps.loginAttempts, 15 * 60_000);
   const loginPerIp = new RateLimiter(deps.loginAttempts * 4, 15 * 60_000);
   const de = translatorFor(deps.i18n, 'de');
+  const staffDe = translatorFor(deps.i18n, 'de', 'inbox');
+  const townName = (id: string | null) => (id ? (deps.kb.district.municipalities.find((m) => m.id === id)?.name ?? id) : null);
+  const dayMs = 86_400_000;
 
   async function requireSession(req: IncomingMessage, change: boolean): Promise<{ token: string; session: Session }> {
     const found = await sessionOf(store, req);
@@ -86,15 +92,20 @@ export function inboxRoutes(router: Router, deps: InboxDeps): void {
     urgency: row.urgency,
     status: row.status,
     outcome: row.outcome,
-    caseType: row.record?.caseType.label ?? null,
-    topics: (row.record?.topics ?? []).map((t) => de(`topic.${t}`)),
-    municipality: row.record?.municipality.name ?? null,
+    caseType: row.record?.caseType.label ?? (row.case_type ? staffDe(`record.caseType.${row.case_type}`) : null),
+    topics: (row.record?.topics ?? row.topics ?? []).map((t) => de(`topic.${t}`)),
+    municipality: row.record?.municipality.name ?? townName(row.municipality),
     language: row.language,
     assignee: personName(row.assignee),
     claimedBy: personName(row.claimed_by),
     createdAt: new Date(row.created_at).toISOString(),
     expectedContactBy: new Date(row.expected_contact_by).toISOString(),
-    overdue: row.status === 'new' && new Date(row.expected_contact_by).getTime() < Date.now(),
+    overdue: row.status === 'new' && !row.deletion_requested_at && new Date(row.expected_contact_by).getTime() < Date.now(),
+    deletionRequestedAt: row.deletion_requested_at ? new Date(row.deletion_requested_at).toISOString() : null,
+    /** When the sweep erases it if nobody does earlier. */
+    deletionDueAt: row.deletion_requested_at ? new Date(new Date(row.deletion_requested_at).getTime() + deps.deletionGraceDays * dayMs).toISOString() : null,
+    /** Content gone: erased on request or anonymised after retention. */
+    anonymised: row.anonymised_at !== null,
   });
 
   router.on('POST', '/api/inbox/login', async (req, res) => {
@@ -147,7 +158,8 @@ export function inboxRoutes(router: Router, deps: InboxDeps): void {
   router.on('GET', '/api/inbox/handovers/:id/export', async (req, res, { id }) => {
     const { session } = await requireSession(req, false);
     const row = await scoped(session, id);
-    if (!row.record) throw new HttpError(410, 'withdrawn', 'the person withdrew this request; its data is deleted');
+    if (!row.record) throw new HttpError(410, 'deleted', 'the content of this request is deleted');
+    if (row.deletion_requested_at) throw new HttpError(409, 'deletion_requested', 'the person asked to delete their data; it is not exported');
     await audit(store, session.account.username, 'export', row.id);
     sendJson(res, 200, row.record, { 'content-disposition': `attachment; filename="${row.reference}.json"` });
   });
@@ -155,6 +167,7 @@ export function inboxRoutes(router: Router, deps: InboxDeps): void {
   router.on('POST', '/api/inbox/handovers/:id/claim', async (req, res, { id }) => {
     const { session } = await requireSession(req, true);
     const row = await scoped(session, id);
+    if (row.deletion_requested_at) throw new HttpError(409, 'deletion_requested', 'the person asked to delete their data');
     const claimed = await store.transaction((tx) => deps.handovers.claim(tx, row.id, session.account, 'inbox'));
     if (!claimed) throw new HttpError(409, 'not_claimable', `the request is already ${row.status}`);
     sendJson(res, 200, { item: summary(claimed) });
@@ -182,12 +195,26 @@ export function inboxRoutes(router: Router, deps: InboxDeps): void {
     const parsed = noteSchema.safeParse(await readJson(req, deps.maxBody));
     if (!parsed.success) throw new HttpError(400, 'invalid_note', 'expected {"text"} with 1 to 4000 characters');
     const row = await scoped(session, id);
-    if (row.status === 'withdrawn') throw new HttpError(410, 'withdrawn', 'the person withdrew this request');
+    if (row.status === 'withdrawn' || row.anonymised_at) throw new HttpError(410, 'withdrawn', 'the person withdrew this request or its data is deleted');
     await store.transaction(async (tx) => {
       await addNote(tx, row.id, session.account.username, parsed.data.text);
       await audit(tx, session.account.username, 'note', row.id);
     });
     sendJson(res, 201, { notes: await listNotes(store, row.id) });
+  });
+
+  // The person asked in the chat to delete their data: anyone of the team completes it.
+  router.on('POST', '/api/inbox/handovers/:id/erase', async (req, res, { id }) => {
+    const { session } = await requireSession(req, true);
+    const row = await scoped(session, id);
+    if (!row.deletion_requested_at || row.anonymised_at) throw new HttpError(409, 'not_requested', 'only a request whose deletion the person asked for is erased here');
+    const erased = await store.transaction(async (tx) => {
+      const done = await eraseHandover(tx, row.id);
+      if (done) await audit(tx, session.account.username, 'erased', row.id, { reason: 'deletion-requested' });
+      return done;
+    });
+    if (!erased) throw new HttpError(409, 'not_requested', 'already erased');
+    sendJson(res, 200, { item: summary(erased) });
   });
 
   // The page itself: never inside a frame, scripts and styles only from this server.

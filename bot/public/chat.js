@@ -10,7 +10,9 @@
   const state = { language: 'de', locales: {}, languages: [], config: {}, directLine: undefined, store: undefined };
 
   function t(key) {
-    return (state.locales[state.language] || {})[key] || (state.locales.de || {})[key] || '';
+    const text = (state.locales[state.language] || {})[key] || (state.locales.de || {})[key] || '';
+    // The server's retention period, from /static/config.json.
+    return text.replace(/\{\{\s*days\s*\}\}/g, String(state.config.retentionDays || ''));
   }
 
   function dirOf(lang) {

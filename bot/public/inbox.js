@@ -78,7 +78,7 @@ async function loadList() {
         el('td', {}, when(item.createdAt)),
         el('td', {}, item.topics.join(', ')),
         el('td', {}, item.municipality ?? '–'),
-        el('td', {}, t(`status.${item.status}`), item.outcome ? ` (${t(`outcome.${item.outcome}`)})` : ''),
+        el('td', {}, t(`status.${item.status}`), item.outcome ? ` (${t(`outcome.${item.outcome}`)})` : '', item.deletionRequestedAt ? el('span', { class: 'badge deletion' }, t('list.deletionRequested')) : null),
         el('td', {}, item.claimedBy ?? item.assignee ?? '–'),
         el('td', { class: item.overdue ? 'overdue' : '' }, when(item.expectedContactBy), item.overdue ? ` – ${t('list.overdue')}` : ''),
       );
@@ -107,8 +107,17 @@ async function loadDetail(id) {
     el('h2', {}, `${item.reference} · ${item.unitName}`),
     el('p', {}, el('span', { class: `urgency-${item.urgency}` }, t(`urgency.${item.urgency}`)), ' · ', t(`status.${item.status}`), item.claimedBy ? ` · ${t('detail.claimedBy', { name: item.claimedBy })}` : ''),
   ];
+  if (item.deletionRequestedAt && !item.anonymised) {
+    parts.push(
+      el('div', { class: 'card deletion', role: 'note' },
+        el('p', {}, el('span', { class: 'badge deletion' }, t('list.deletionRequested'))),
+        el('p', {}, t('detail.deletionRequested', { at: when(item.deletionRequestedAt), due: when(item.deletionDueAt) })),
+        el('button', { type: 'button', id: 'erase', onclick: () => window.confirm(t('detail.eraseConfirm')) && act(`/api/inbox/handovers/${item.id}/erase`) }, t('detail.erase')),
+      ),
+    );
+  }
   if (!r) {
-    parts.push(el('p', { class: 'card' }, t('detail.withdrawn')));
+    parts.push(el('p', { class: 'card' }, t(item.anonymised ? (item.deletionRequestedAt ? 'detail.erased' : 'detail.anonymised') : 'detail.withdrawn')));
   } else {
     parts.push(
       el('div', { class: 'card' }, el('h3', {}, t('detail.summary')), el('ul', {}, r.summaryDe.map((line) => el('li', {}, line)))),
@@ -119,19 +128,19 @@ async function loadDetail(id) {
         el('p', {}, el('strong', {}, `${t('detail.language')}: `), languageName(r.preferredLanguage), r.interpreter ? ` – ${t('detail.interpreter')}` : ''),
         el('p', { class: 'muted' }, `${t('detail.consent')}: `, t('detail.consentLine', { version: r.consent.version, language: languageName(r.consent.language), at: when(r.consent.at) })),
       ),
-      el('div', { class: 'card transcript' }, el('h3', {}, t('detail.transcript')), r.transcript ? r.transcript.map((m) => el('p', { class: m.role, dir: 'auto' }, `${m.role === 'user' ? '›' : '‹'} ${m.text}`)) : el('p', { class: 'muted' }, t('detail.noTranscript'))),
+      el('div', { class: 'card transcript' }, el('h3', {}, t('detail.transcript')), r.transcript ? r.transcript.map((m) => el('p', { class: m.role, dir: 'auto' }, `${m.role === 'user' ? '›' : '‹'} ${m.text}`)) : el('p', { class: 'muted' }, r.transcriptRemovedAt ? t('detail.transcriptRemoved', { at: when(r.transcriptRemovedAt) }) : t('detail.noTranscript'))),
     );
   }
   const actions = el('div', { class: 'actions card' });
-  if (item.status === 'new') actions.append(el('button', { type: 'button', id: 'claim', onclick: () => act(`/api/inbox/handovers/${item.id}/claim`) }, t('detail.claim')));
+  if (item.status === 'new' && !item.deletionRequestedAt) actions.append(el('button', { type: 'button', id: 'claim', onclick: () => act(`/api/inbox/handovers/${item.id}/claim`) }, t('detail.claim')));
   if (item.status === 'claimed') actions.append(el('button', { type: 'button', id: 'contacted', onclick: () => act(`/api/inbox/handovers/${item.id}/status`, { status: 'contacted' }) }, t('detail.contacted')));
   if (item.status === 'claimed' || item.status === 'contacted') {
     const select = el('select', { id: 'outcome' }, ['referred', 'accompanied', 'case-management', 'not-reached'].map((o) => el('option', { value: o }, t(`outcome.${o}`))));
     actions.append(el('label', {}, t('detail.outcomeLabel'), select), el('button', { type: 'button', id: 'close', onclick: () => act(`/api/inbox/handovers/${item.id}/status`, { status: 'closed', outcome: select.value }) }, t('detail.close')));
   }
-  if (r) actions.append(el('a', { href: `/api/inbox/handovers/${item.id}/export`, download: `${item.reference}.json` }, t('detail.export')));
+  if (r && !item.deletionRequestedAt) actions.append(el('a', { href: `/api/inbox/handovers/${item.id}/export`, download: `${item.reference}.json` }, t('detail.export')));
   parts.push(actions);
-  if (item.status !== 'withdrawn') {
+  if (item.status !== 'withdrawn' && !item.anonymised) {
     const note = el('textarea', { id: 'note', rows: '3', maxlength: '4000', placeholder: t('detail.notePlaceholder'), 'aria-label': t('detail.notes') });
     parts.push(
       el('div', { class: 'card' },

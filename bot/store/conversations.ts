@@ -87,10 +87,36 @@ export class TurnWriter {
   }
 }
 
-/** Deletes conversations untouched for `days` days; returns how many. */
-export async function deleteExpired(sql: Sql, days: number): Promise<number> {
-  const rows = await sql.query(`delete from conversations where updated_at < now() - make_interval(days => $1) returning id`, [days]);
-  return rows.length;
+/** Deletes conversations untouched for `days` days, with their transcripts; returns their ids. */
+export async function deleteExpired(sql: Sql, days: number): Promise<string[]> {
+  const rows = await sql.query<{ id: string }>(`delete from conversations where updated_at < now() - make_interval(days => $1) returning id`, [days]);
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Unsent handover drafts of conversations untouched for `days` days: the draft and the person's
+ * remembered requests leave the state, and the transcript (where the answers were typed) is
+ * deleted; the conversation keeps its language and town until it expires. Returns their ids.
+ * @remarks The state keeps its last-change time: the conversation still expires on schedule.
+ */
+export async function expireDrafts(sql: Sql, days: number): Promise<string[]> {
+  const rows = await sql.query<{ id: string }>(
+    `update conversations set state = (state::jsonb - 'intake' - 'recent')::json
+     where updated_at < now() - make_interval(days => $1) and state::jsonb ? 'intake' returning id`,
+    [days],
+  );
+  const ids = rows.map((r) => r.id);
+  if (ids.length > 0) await sql.query('delete from turns where conversation_id = any($1)', [ids]);
+  return ids;
+}
+
+/**
+ * "Delete my data": the conversation's state, transcript and channel address are deleted, and
+ * the conversation goes on from `fresh` (the language only), without a transcript of this turn.
+ */
+export async function eraseConversation(sql: Sql, conversation: StoredConversation): Promise<void> {
+  await sql.query('delete from conversations where id = $1', [conversation.id]);
+  await sql.query('insert into conversations (id, channel, state) values ($1, $2, $3)', [conversation.id, conversation.channel, JSON.stringify(conversation.state)]);
 }
 
 /** Stores one anonymous "did this help?" answer. */

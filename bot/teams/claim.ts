@@ -56,6 +56,7 @@ export class TeamsClaims {
     const current = (await getHandover(store, row.id)) ?? row;
     // Pressed twice (or in two windows): the claim stands, the card says so.
     if (current.status === 'claimed' && current.claimed_by === account.staffId) return cards.forRecord(current);
+    if (current.deletion_requested_at) return cards.forRecord(current, { notice: this.t('teams.refused.deletionRequested') });
     return cards.forRecord(current, { notice: this.t('teams.refused.taken', { status: this.t(`status.${current.status}`) }) });
   }
 

@@ -51,7 +51,7 @@ export function intakeContext(deps: EngineDeps, state: ConversationState): Intak
     replyKind: (answer) => understanding.replyKind(answer, state.language),
     topicsOf: (answer) => understanding.understand({ text: answer, language: state.language }).topics.filter((t) => isServiceTopic(deps, t.id)).map((t) => t.id),
     languageName: (code) => kb.taxonomy.languages.find((l) => l.code === code)?.name ?? code,
-    retentionDays: deps.handover.staff.retentionDaysAfterClose,
+    retentionDays: deps.retention.recordDays,
   };
 }
 
@@ -143,6 +143,16 @@ function sendHandover(deps: EngineDeps, state: ConversationState, draft: IntakeD
     handovers: [...state.handovers, { reference, unit: route.unit, at: now.toISOString() }].slice(-5),
   };
   return { state: next, replies, events: [event] };
+}
+
+/** "Send" pressed again after the request went out: the reference of the last one, nothing sent twice. */
+export function alreadySent(state: ConversationState): TurnResult {
+  const last = state.handovers[state.handovers.length - 1]!;
+  return {
+    state,
+    replies: [text('handover.alreadySent', { reference: last.reference }), actions(action('handover.withdraw', `${HANDOVER_ACTIONS.withdraw}${last.reference}`))],
+    events: [],
+  };
 }
 
 /** The person withdraws a handover they sent from this conversation. */

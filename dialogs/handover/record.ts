@@ -34,6 +34,8 @@ export const intakeRecordSchema = z.object({
   suggestedServices: z.array(z.object({ id: z.string(), title: z.string() })),
   summaryDe: z.array(z.string()),
   transcript: z.array(z.object({ role: z.enum(['user', 'bot']), text: z.string() })).optional(),
+  /** Set when the retention sweep removed the transcript (RETENTION_TRANSCRIPT_DAYS after sending). */
+  transcriptRemovedAt: z.iso.datetime().optional(),
 });
 export type IntakeRecord = z.infer<typeof intakeRecordSchema>;
 

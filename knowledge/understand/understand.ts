@@ -42,6 +42,8 @@ export interface Understood {
   languageRequest?: Language;
   /** The writer asks on behalf of someone else (a volunteer for a family): volunteer mode. */
   onBehalf: boolean;
+  /** The writer asks to delete everything stored about them ("lösch meine Daten"). */
+  deleteData: boolean;
 }
 
 /** Weights: lexicon keywords count fully, words of example phrases less, German loanwords in another language a bit less. */
@@ -72,6 +74,8 @@ interface LanguageModel {
   translit?: TermMatcher;
   /** "Asking for a family": whole phrases, stop words kept, like the cues. */
   onBehalf: TermMatcher;
+  /** "Delete my data": whole phrases, stop words kept, words in any order ("meine Daten bitte löschen"). */
+  deleteData: TermMatcher;
   /** Language names (one or two words, normalised) → the language they name. */
   names: Map<string, Language>;
   switchWords: Set<string>;
@@ -184,6 +188,9 @@ export class Understanding {
 
     // Volunteers mostly write German; their cue counts in German too, whatever language was detected.
     const onBehalf = [model, german].some((m) => m.onBehalf.match(m.onBehalf.resolve(tokens)).some((s) => s.score >= 0.5));
+    // Also in the conversation's language (a misread Finglish message), German and English (the words of privacy notices).
+    const deleteModels = new Set([model, ...(input.conversationLanguage ? [this.models.get(input.conversationLanguage)!] : []), german, this.models.get('en')!]);
+    const deleteData = [...deleteModels].some((m) => m.deleteData.match(m.deleteData.resolve(tokens)).some((s) => s.score >= 0.5));
     const crisisKinds = CRISIS_KINDS.filter((k) => (cueScores.get(`crisis.${k}`) ?? 0) >= 0.5);
     const crisis = crisisKinds.length > 0;
     const person = (cueScores.get('person') ?? 0) >= 0.5 || (topicScores.get('human') ?? 0) >= 1;
@@ -259,6 +266,7 @@ export class Understanding {
       outOfScope,
       recognised,
       onBehalf,
+      deleteData,
       ...(municipality ? { municipality } : {}),
       ...this.languageRequest(tokens, model, bestService >= MIN_TOPIC ? ranked[0]?.id : undefined),
     };
@@ -362,6 +370,7 @@ function buildModel(lang: Language, lexicons: Lexicons): LanguageModel {
     cueContent: new TermMatcher(lang, contentSources, stop, CUE_FUZZY, true, false),
     cues: new TermMatcher(lang, cueSources, new Set(), CUE_FUZZY, false, false),
     onBehalf: new TermMatcher(lang, [{ label: 'onBehalf', terms: lexicon.onBehalf, weight: 1 }], new Set(), CUE_FUZZY, false, false),
+    deleteData: new TermMatcher(lang, [{ label: 'deleteData', terms: lexicon.deleteData, weight: 1 }], new Set(), CUE_FUZZY, true, false),
     ...(translit ? { translit } : {}),
     names: new Map(
       (Object.entries(lexicon.languageNames) as Array<[Language, string[]]>).flatMap(([l, names]) =>

@@ -50,4 +50,25 @@ describe.skipIf(!browserAvailable())('inbox in a real browser', () => {
     const rows = await server.app.store.query<{ status: string; claimed_by: string }>('select status, claimed_by from handovers');
     expect(rows).toEqual([{ status: 'claimed', claimed_by: 'demo-nord-2' }]);
   });
+
+  test('the person asks to delete their data: a German badge in list and detail, erased with one click', async () => {
+    for (const step of [{ text: 'Bitte löschen Sie alle meine Daten' }, { action: 'privacy:delete-yes' }]) expect((await server.post('/api/chat', { conversationId: 'inbox-browser-test-0000001', ...step })).status).toBe(200);
+    const page = await browser.browser.newPage();
+    await page.goto(`${server.url}/inbox`);
+    await page.getByLabel('Benutzername').fill('aylin');
+    await page.getByLabel('Passwort').fill('a long enough password');
+    await page.getByRole('button', { name: 'Anmelden' }).click();
+    await page.locator('#rows tr').first().waitFor();
+    expect(await page.locator('#rows tr .badge.deletion').textContent()).toBe('Löschung beantragt');
+    await page.locator('#rows tr').first().click();
+    await page.locator('#erase').waitFor();
+    expect(await page.locator('#detail').textContent()).toContain('verlangt, dass ihre Daten gelöscht werden');
+    await page.screenshot({ path: artifactPath('inbox-deletion-requested.png'), fullPage: true });
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.locator('#erase').click();
+    await expect.poll(() => page.locator('#detail').textContent()).toContain('auf Wunsch der Person gelöscht');
+    expect(await page.locator('#erase').count()).toBe(0);
+    const rows = await server.app.store.query<{ status: string; record: unknown }>('select status, record from handovers');
+    expect(rows).toEqual([{ status: 'withdrawn', record: null }]);
+  });
 });

@@ -59,7 +59,7 @@ describe('staff file', () => {
   test('errors name the file and the path', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lotse-staff-'));
     const file = join(dir, 'staff.yaml');
-    writeFileSync(file, 'casesPerFte: 50\nfirstContactWorkingDays: { urgent: 0, deadline: 1, normal: 3 }\nretentionDaysAfterClose: 180\nunits:\n  - { id: team-9, coordinator: nobody }\npeople:\n  - { id: a, name: A, unit: team-1-nord, role: case-manager, fte: 1.5 }\n');
+    writeFileSync(file, 'casesPerFte: 50\nfirstContactWorkingDays: { urgent: 0, deadline: 1, normal: 3 }\nunits:\n  - { id: team-9, coordinator: nobody }\npeople:\n  - { id: a, name: A, unit: team-1-nord, role: case-manager, fte: 1.5 }\n');
     const { staff: loaded, issues } = loadStaff(file, kb.district);
     expect(loaded).toBeUndefined();
     const lines = issues.map((i) => `${i.path}: ${i.message}`);

@@ -1,9 +1,11 @@
 import { buildHandoverDeps, buildUnderstanding } from '../../bot/app.js';
+import { loadConfig, retentionPolicy } from '../../bot/config.js';
 import type { EngineDeps } from '../../dialogs/engine.js';
 
 /**
  * The engine's dependencies for plain-function tests: the real knowledge and understanding,
- * a fixed clock (Wednesday morning) and numbered references, so handover turns are reproducible.
+ * a fixed clock (Wednesday morning), numbered references (so handover turns are reproducible) and
+ * the default retention periods.
  */
 export function engineDeps(): EngineDeps {
   const understanding = buildUnderstanding();
@@ -11,5 +13,6 @@ export function engineDeps(): EngineDeps {
   return {
     ...understanding,
     handover: { ...buildHandoverDeps(understanding.kb, undefined, () => new Date('2026-11-18T09:00:00Z')), newReference: () => `KIM-TEST-${String(++references).padStart(4, '0')}` },
+    retention: retentionPolicy(loadConfig({})),
   };
 }

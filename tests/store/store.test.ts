@@ -8,6 +8,7 @@ import { loadConversation, saveTurn, saveFeedback, deleteExpired } from '../../b
 import { PgliteStore } from '../../bot/store/pglite.js';
 import { openStore } from '../../bot/store/open.js';
 import type { Store } from '../../bot/store/store.js';
+import { describeError } from '../../bot/log.js';
 
 for (const engine of ENGINES) {
   describe(`store on ${engine.name}`, () => {
@@ -56,6 +57,16 @@ for (const engine of ENGINES) {
       expect(await loadConversation(store, 'conv-3')).toBeUndefined();
     });
 
+    test("a failed statement's values stay out of the log unless LOG_LEVEL=debug", async () => {
+      const marker = 'Zaunkönig-0157-31415926';
+      const error = await store.query('insert into turns (conversation_id, seq, role, body) values ($1, 1, $2, $3)', [marker, 'user', JSON.stringify({ text: marker })]).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(Error);
+      // The engines carry the values with the error (PGlite its parameters, PostgreSQL the key in the detail).
+      expect(describeError(error, true)).toContain(marker);
+      expect(describeError(error)).toMatch(/^\w*error \[23503\]/i);
+      expect(describeError(error)).not.toContain('0157');
+    });
+
     test('feedback is stored without any conversation id', async () => {
       await saveFeedback(store, { language: 'ar', topics: ['childcare'], entryIds: ['jugendamt-kleve-kita'], municipality: 'kleve', helpful: false });
       const [row] = await store.query<Record<string, unknown>>('select * from feedback');
@@ -67,7 +78,7 @@ for (const engine of ENGINES) {
       await store.transaction((tx) => saveTurn(tx, { id: 'old', channel: 'web', state: {} }, [{ role: 'user', body: {} }]));
       await store.transaction((tx) => saveTurn(tx, { id: 'new', channel: 'web', state: {} }, []));
       await store.query(`update conversations set updated_at = now() - interval '31 days' where id = 'old'`);
-      expect(await deleteExpired(store, 30)).toBe(1);
+      expect(await deleteExpired(store, 30)).toEqual(['old']);
       expect(await loadConversation(store, 'old')).toBeUndefined();
       expect(await loadConversation(store, 'new')).toBeDefined();
       expect(await store.query(`select 1 from turns where conversation_id = 'old'`)).toEqual([]);
