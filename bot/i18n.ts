@@ -57,6 +57,42 @@ export function translatorFor(instance: i18n, lng: Language, ns: (typeof NAMESPA
   if (!byKey) translators.set(instance, (byKey = new Map()));
   const key = `${lng}:${ns}`;
   let t = byKey.get(key);
-  if (!t) byKey.set(key, (t = instance.getFixedT(lng, ns)));
+  if (!t) byKey.set(key, (t = memoised(instance.getFixedT(lng, ns))));
   return t;
+}
+
+/** Entries a translator remembers before it starts over. */
+const MEMO_SIZE = 20_000;
+
+/**
+ * A translator that remembers the strings it made: a turn renders the same few dozen keys with
+ * the same parameters again and again, and i18next's lookup and interpolation cost more than a
+ * map lookup. Only string results for a key without parameters or with numbers and flags only
+ * are remembered: a parameter that is a string may be something a person typed (a name, a phone
+ * number), and nothing personal may outlive its deletion in a cache. The resources do not change
+ * while the process runs.
+ */
+function memoised(t: TFunction): TFunction {
+  const memo = new Map<string, string>();
+  const call = t as unknown as (...args: unknown[]) => unknown;
+  const wrapped = (...args: unknown[]): unknown => {
+    const [key, options] = args;
+    if (args.length > 2 || typeof key !== 'string' || (options !== undefined && !plain(options))) return call(...args);
+    const id = options === undefined ? key : `${key}\u0000${JSON.stringify(options)}`;
+    const hit = memo.get(id);
+    if (hit !== undefined) return hit;
+    const value = call(key, options);
+    if (typeof value === 'string') {
+      if (memo.size >= MEMO_SIZE) memo.clear();
+      memo.set(id, value);
+    }
+    return value;
+  };
+  return wrapped as unknown as TFunction;
+}
+
+function plain(options: unknown): boolean {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) return false;
+  for (const value of Object.values(options)) if (typeof value !== 'number' && typeof value !== 'boolean') return false;
+  return true;
 }
