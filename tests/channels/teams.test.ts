@@ -1,3 +1,4 @@
+import { PRIVACY_ACTIONS } from '../../dialogs/privacy.js';
 import { describe, test, expect, beforeAll, afterAll } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -261,6 +262,22 @@ describe('Teams: handover cards in the team channel, claimed from the card (anon
     expect(cardText(card)).toContain('<at>Petra Janssen (Demo)</at>');
     expect(card.msteams.entities).toEqual([{ type: 'mention', text: '<at>Petra Janssen (Demo)</at>', mentioned: { id: AAD.petra, name: 'Petra Janssen (Demo)' } }]);
     expect(JSON.stringify(posted?.activity)).not.toMatch(/زوجي|15123456789|٠١٥١/);
+  });
+
+  test('a record the person asked to delete cannot be claimed from its card', async () => {
+    const say = chat(server, 'teams-test-kleve-0003');
+    const reference = await urgentHandoverFromKleve(server, 'teams-test-kleve-0003');
+    await server.app.outbox.runOnce();
+    const [row] = await server.app.store.query<{ id: string }>('select id from handovers where reference = $1', [reference]);
+    await say({ text: 'احذف بياناتي' });
+    await say({ action: PRIVACY_ACTIONS.yes });
+    const posted = connector.messages.filter((m) => m.conversationId === NORD).at(-1)!;
+    const res = await server.post('/api/messages', claimInvoke(`${connector.url}/`, posted, row!.id, AAD.jonas));
+    expect(res.status).toBe(200);
+    expect(cardText(res.body.value)).toContain('Löschung ihrer Daten beantragt');
+    const [after] = await server.app.store.query<{ status: string; deletion_requested_at: Date | null }>('select status, deletion_requested_at from handovers where id = $1', [row!.id]);
+    expect(after?.status).toBe('new');
+    expect(after?.deletion_requested_at).not.toBeNull();
   });
 
   test('a withdrawn record: its card says so', async () => {
