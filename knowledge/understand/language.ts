@@ -16,7 +16,9 @@ const CANDIDATES: Record<Script, Language[]> = {
 const LETTER_CUES: Array<[RegExp, Language, number]> = [
   [/[іїєґ]/giu, 'uk', 3],
   [/[ыэё]/giu, 'ru', 3],
-  [/[پچژگ]/gu, 'fa', 2],
+  [/[پژ]/gu, 'fa', 2],
+  // Iraqi and Gulf Arabic write چ and گ too ("احچي", "گلت"): between the letters Arabic never uses and the keyboard variants.
+  [/[چگ]/gu, 'fa', 1.5],
   // Keyboards differ: Persian ones type ی and ک, Arabic ones ي and ك.
   [/[\u06CC\u06A9]/gu, 'fa', 1],
   [/[\u064A\u0643]/gu, 'ar', 1],
