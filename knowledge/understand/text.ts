@@ -125,3 +125,27 @@ export function stems(text: string, lang: Language, stopwords?: ReadonlySet<stri
   }
   return out;
 }
+
+/** Cyrillic letters as German spelling renders their sound (Ukrainian и and і alike, Bulgarian ъ as in "център"). */
+const CYRILLIC_TO_GERMAN: Record<string, string> = {
+  а: 'a', б: 'b', в: 'w', г: 'g', ґ: 'g', д: 'd', е: 'e', ё: 'o', є: 'e', ж: 'sch', з: 's', и: 'i', і: 'i', ї: 'i', й: 'j',
+  к: 'k', л: 'l', м: 'm', н: 'n', о: 'o', п: 'p', р: 'r', с: 's', т: 't', у: 'u', ф: 'f', х: 'h', ц: 'z', ч: 'tsch',
+  ш: 'sch', щ: 'schtsch', ъ: 'e', ы: 'i', ь: '', э: 'e', ю: 'u', я: 'a',
+};
+const CYRILLIC_WORD = /^[\u0400-\u04ff]+$/;
+
+/**
+ * A German loanword written in Cyrillic letters, spelt back the German way: "айнбюргерунг" → "einburgerung",
+ * "бляйберехт" → "bleibereht", "киндергельд" → "kindergeld". Undefined for words not in Cyrillic.
+ * @remarks Approximate by design: the German matcher's one-edit tolerance absorbs what the sound mapping misses
+ * ("ауслендербехорде" → "auslenderbehorde"). German diphthongs come first: ай/яй → ei, ой → eu, дж → j, х → h (as in "Behörde"; "recht" is then one letter off),
+ * шт/шп at the start → st/sp; ю and я at the start of a word keep their j.
+ */
+export function germanSpelling(word: string): string | undefined {
+  if (!CYRILLIC_WORD.test(word)) return undefined;
+  let w = word.replace(/[ая]й/g, 'ei').replace(/ой/g, 'eu').replace(/дж/g, 'j').replace(/^ш([тп])/, (_, c: string) => (c === 'т' ? 'st' : 'sp'));
+  w = w.replace(/^ю/, 'ju').replace(/^я/, 'ja');
+  let out = '';
+  for (const ch of w) out += CYRILLIC_TO_GERMAN[ch] ?? ch;
+  return out;
+}

@@ -7,7 +7,7 @@ import { appliesTo } from '../coverage.js';
 import { LanguageDetector, dominantScript } from './language.js';
 import { TermMatcher, type LabelScore, type TermSource } from './matcher.js';
 import { TownFinder } from './towns.js';
-import { normalise, stem, tokenize } from './text.js';
+import { germanSpelling, normalise, stem, tokenize } from './text.js';
 
 export type Escalation = 'none' | 'offer' | 'urgent';
 export type CrisisKind = Exclude<CrisisResource['kinds'][number], 'other'>;
@@ -50,6 +50,11 @@ const PHRASE = 0.35;
 const LOANWORD = 0.8;
 /** The general counselling services, referred to when no more specific service fits. */
 const GENERAL_COUNSELLING = new Set(['counselling.youth', 'counselling.adult']);
+
+/** Languages written in Cyrillic, whose speakers spell German terms in their own letters. */
+const CYRILLIC_LANGUAGES: ReadonlySet<Language> = new Set(['ru', 'uk', 'bg']);
+/** Shortest Cyrillic word that is tried as a German loanword (shorter ones match German words by chance). */
+const LOANWORD_LENGTH = 5;
 
 /** Crisis and other cues tolerate a typo only in words of this length or more. */
 const CUE_FUZZY = 7;
@@ -175,9 +180,10 @@ export class Understanding {
       add(topicScores, scores.filter((s) => !isCue(s.label)), 1);
       add(cueScores, scores.filter((s) => isCue(s.label)), 1);
     }
-    // German loanwords are understood in every language.
+    // German loanwords are understood in every language, also when written in Cyrillic letters ("айнбюргерунг").
     if (lang !== 'de') {
-      add(topicScores, german.topics.match(german.topics.resolve(tokens)).filter((s) => this.serviceTopics.has(s.label)), LOANWORD);
+      const loanwords = CYRILLIC_LANGUAGES.has(lang) ? this.cyrillicLoanwords(tokens, model, lang) : tokens;
+      add(topicScores, german.topics.match(german.topics.resolve(loanwords)).filter((s) => this.serviceTopics.has(s.label)), LOANWORD);
     }
     // Crisis phrases of every language, so a crisis is caught even when the language was misread.
     for (const { label, score } of this.crossCrisis.match(this.crossCrisis.resolve(tokens, false))) cueScores.set(label, Math.max(cueScores.get(label) ?? 0, score));
@@ -262,6 +268,20 @@ export class Understanding {
       ...(municipality ? { municipality } : {}),
       ...this.languageRequest(tokens, model, bestService >= MIN_TOPIC ? ranked[0]?.id : undefined),
     };
+  }
+
+  /**
+   * The message's words as the German matcher should see them: Cyrillic words the language's own lexicon
+   * does not know are spelt the German way, since they are often German terms ("бляйберехт"); known words are left out.
+   */
+  private cyrillicLoanwords(tokens: readonly string[], model: LanguageModel, lang: Language): string[] {
+    const out: string[] = [];
+    for (const t of tokens) {
+      const german = t.length >= LOANWORD_LENGTH ? germanSpelling(t) : undefined;
+      if (german === undefined) out.push(t);
+      else if (!model.topics.knows(stem(t, lang))) out.push(german);
+    }
+    return out;
   }
 
   /** The strongest service topic's raw score. */
