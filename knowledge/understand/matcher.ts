@@ -23,6 +23,8 @@ export interface TermSource {
 
 const MIN_FUZZY_LENGTH = 5;
 const MIN_AFFIX_LENGTH = 4;
+/** Shortest word matched with a wrong or swapped letter (a missing or extra letter is tolerated from MIN_FUZZY_LENGTH). */
+const MIN_SUBSTITUTION_LENGTH = 6;
 
 /**
  * Matches messages against weighted multi-word terms, tolerant of typos (one edit, via a
@@ -149,6 +151,8 @@ export class TermMatcher {
     if (direct?.[0]) return direct[0];
     for (const d of deletionsOf(word)) {
       if (this.vocabulary.has(d) && d.length >= this.minFuzzy) return d;
+      // A letter wrong in a short word makes another word as often as a typo ("firma" → "fıkra"): only from six letters on.
+      if (word.length < MIN_SUBSTITUTION_LENGTH) continue;
       const list = this.deletions.get(d);
       if (list?.[0]) return list[0];
     }
