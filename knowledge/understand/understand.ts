@@ -182,7 +182,7 @@ export class Understanding {
     }
     // German loanwords are understood in every language, also when written in Cyrillic letters ("айнбюргерунг").
     if (lang !== 'de') {
-      const loanwords = CYRILLIC_LANGUAGES.has(lang) ? this.cyrillicLoanwords(tokens, model, lang) : tokens;
+      const loanwords = this.loanwords(tokens, model, lang);
       add(topicScores, german.topics.match(german.topics.resolve(loanwords)).filter((s) => this.serviceTopics.has(s.label)), LOANWORD);
     }
     // Crisis phrases of every language, so a crisis is caught even when the language was misread.
@@ -271,15 +271,17 @@ export class Understanding {
   }
 
   /**
-   * The message's words as the German matcher should see them: Cyrillic words the language's own lexicon
-   * does not know are spelt the German way, since they are often German terms ("бляйберехт"); known words are left out.
+   * The message's words as the German matcher should see them: only words the language's own lexicon does not
+   * know (a known "duldung" already counted there), and Cyrillic ones spelt the German way, since they are often
+   * German terms ("бляйберехт").
    */
-  private cyrillicLoanwords(tokens: readonly string[], model: LanguageModel, lang: Language): string[] {
+  private loanwords(tokens: readonly string[], model: LanguageModel, lang: Language): string[] {
+    const cyrillic = CYRILLIC_LANGUAGES.has(lang);
     const out: string[] = [];
     for (const t of tokens) {
-      const german = t.length >= LOANWORD_LENGTH ? germanSpelling(t) : undefined;
-      if (german === undefined) out.push(t);
-      else if (!model.topics.knows(stem(t, lang))) out.push(german);
+      if (model.topics.knows(stem(t, lang))) continue;
+      const german = cyrillic && t.length >= LOANWORD_LENGTH ? germanSpelling(t) : undefined;
+      out.push(german ?? t);
     }
     return out;
   }
