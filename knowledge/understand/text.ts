@@ -110,10 +110,22 @@ function stemUncached(word: string, lang: Language): string {
   }
 }
 
-/** A light Bulgarian suffix stripper (no stemmer in our stack): articles and plural endings. */
+/** Bulgarian endings, longest first: articles, plurals, then single vowels. */
+const BULGARIAN_ENDINGS = ['ията', 'ият', 'ите', 'ето', 'ата', 'ове', 'еве', 'ища', 'ът', 'та', 'те', 'то', 'ия', 'а', 'я', 'и', 'о', 'е'];
+
+/**
+ * A light Bulgarian suffix stripper (no stemmer in our stack): articles and plural endings.
+ * @remarks A single final vowel goes only from words of six letters or more: in shorter ones it tells words
+ * apart ("правя" I do, "право" a right) more often than it inflects one.
+ */
 function stemBulgarian(word: string): string {
   if (!/\p{Script=Cyrillic}/u.test(word) || word.length <= 4) return word;
-  return word.replace(/(ията|ият|ите|ето|ата|ът|та|те|то|ия|ове|еве|ища|ища|а|я|и|о|е|ът)$/u, '') || word;
+  for (const ending of BULGARIAN_ENDINGS) {
+    if (!word.endsWith(ending)) continue;
+    const rest = word.length - ending.length;
+    if (rest >= (ending.length === 1 ? 5 : 2)) return word.slice(0, rest);
+  }
+  return word;
 }
 
 /** Normalise, tokenise and stem, dropping stop words. */
