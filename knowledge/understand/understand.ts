@@ -80,6 +80,8 @@ interface LanguageModel {
   /** Language names (one or two words, normalised) → the language they name. */
   names: Map<string, Language>;
   switchWords: Set<string>;
+  /** The language's stop words, normalised: never German loanwords ("but" is no "BuT"). */
+  stopwords: ReadonlySet<string>;
 }
 
 /**
@@ -272,14 +274,14 @@ export class Understanding {
 
   /**
    * The message's words as the German matcher should see them: only words the language's own lexicon does not
-   * know (a known "duldung" already counted there), and Cyrillic ones spelt the German way, since they are often
+   * know (a known "duldung" already counted there) and that are not its stop words, and Cyrillic ones spelt the German way, since they are often
    * German terms ("бляйберехт").
    */
   private loanwords(tokens: readonly string[], model: LanguageModel, lang: Language): string[] {
     const cyrillic = CYRILLIC_LANGUAGES.has(lang);
     const out: string[] = [];
     for (const t of tokens) {
-      if (model.topics.knows(stem(t, lang))) continue;
+      if (model.stopwords.has(t) || model.topics.knows(stem(t, lang))) continue;
       const german = cyrillic && t.length >= LOANWORD_LENGTH ? germanSpelling(t) : undefined;
       out.push(german ?? t);
     }
@@ -391,6 +393,7 @@ function buildModel(lang: Language, lexicons: Lexicons): LanguageModel {
       ),
     ),
     switchWords: new Set(lexicon.switchWords.map(normalise)),
+    stopwords: stop,
   };
 }
 
