@@ -77,8 +77,9 @@ function stemPersian(word: string): string {
   return word.replace(/(هایمان|هایم|هایت|هایش|های|ها)$/u, '') || word;
 }
 
-const STEM_CACHE_LIMIT = 50_000;
-const stemCache = new Map<string, string>();
+const STEM_CACHE_LIMIT = 20_000;
+/** One memo per language, so a look-up needs no composed key. */
+const stemCaches = new Map<Language, Map<string, string>>();
 
 /**
  * Stems one normalised token in a language; tokens in another script pass through unchanged.
@@ -86,12 +87,13 @@ const stemCache = new Map<string, string>();
  */
 export function stem(word: string, lang: Language): string {
   if (word.length <= 2) return word;
-  const key = `${lang}:${word}`;
-  const hit = stemCache.get(key);
+  let cache = stemCaches.get(lang);
+  if (!cache) stemCaches.set(lang, (cache = new Map()));
+  const hit = cache.get(word);
   if (hit !== undefined) return hit;
-  if (stemCache.size >= STEM_CACHE_LIMIT) stemCache.clear();
+  if (cache.size >= STEM_CACHE_LIMIT) cache.clear();
   const result = stemUncached(word, lang);
-  stemCache.set(key, result);
+  cache.set(word, result);
   return result;
 }
 

@@ -53,6 +53,8 @@ const GENERAL_COUNSELLING = new Set(['counselling.youth', 'counselling.adult']);
 
 /** Languages written in Cyrillic, whose speakers spell German terms in their own letters. */
 const CYRILLIC_LANGUAGES: ReadonlySet<Language> = new Set(['ru', 'uk', 'bg']);
+/** A word with a Latin letter (digits alone, like "112", need no transliteration matcher). */
+const LATIN_WORD = /[a-z]/;
 /** Shortest Cyrillic word that is tried as a German loanword (shorter ones match German words by chance). */
 const LOANWORD_LENGTH = 5;
 
@@ -177,8 +179,10 @@ export class Understanding {
     for (const { label, score } of model.cueContent.match(model.cueContent.resolve(tokens))) {
       cueScores.set(label, Math.max(cueScores.get(label) ?? 0, score));
     }
-    if (model.translit) {
-      const scores = model.translit.match(model.translit.resolve(tokens));
+    // Transliteration terms are in Latin letters: only Latin words can match them (most messages have none).
+    const latin = model.translit ? tokens.filter((t) => LATIN_WORD.test(t)) : [];
+    if (model.translit && latin.length > 0) {
+      const scores = model.translit.match(model.translit.resolve(latin));
       add(topicScores, scores.filter((s) => !isCue(s.label)), 1);
       add(cueScores, scores.filter((s) => isCue(s.label)), 1);
     }
