@@ -252,7 +252,8 @@ export class Understanding {
     if (outOfScope && !ranked.some((t) => t.id === 'out-of-scope')) ranked.push({ id: 'out-of-scope', score: 0.5 });
     if (outOfScope) ranked = [ranked.find((t) => t.id === 'out-of-scope')!, ...ranked.filter((t) => t.id !== 'out-of-scope')];
     if (person && !ranked.some((t) => t.id === 'human')) ranked.push({ id: 'human', score: 0.5 });
-    if (person && bestService < AREA) ranked = [ranked.find((t) => t.id === 'human')!, ...ranked.filter((t) => t.id !== 'human')];
+    // "A counsellor should call me" asks for a person; the counselling services are no need of their own there.
+    if (person && this.bestService(topicScores, GENERAL_COUNSELLING) < AREA) ranked = [ranked.find((t) => t.id === 'human')!, ...ranked.filter((t) => t.id !== 'human')];
     if (crisis) ranked = [{ id: 'emergency', score: 1 }, ...ranked.filter((t) => t.id !== 'emergency')];
 
     const municipality = input.municipality ?? this.towns.findIn(input.text);
@@ -292,10 +293,10 @@ export class Understanding {
     return out;
   }
 
-  /** The strongest service topic's raw score. */
-  private bestService(topicScores: ReadonlyMap<string, number>): number {
+  /** The strongest service topic's raw score, leaving out some topics. */
+  private bestService(topicScores: ReadonlyMap<string, number>, except?: ReadonlySet<string>): number {
     let best = 0;
-    for (const [id, s] of topicScores) if (this.serviceTopics.has(id) && s > best) best = s;
+    for (const [id, s] of topicScores) if (this.serviceTopics.has(id) && s > best && !except?.has(id)) best = s;
     return best;
   }
 
