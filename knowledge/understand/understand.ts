@@ -223,9 +223,10 @@ export class Understanding {
     }
 
     const areas = new Set(
-      [...topicScores].filter(([id, s]) => this.serviceTopics.has(id) && s >= AREA).map(([id]) => id.split('.')[0]),
+      [...topicScores].filter(([id, s]) => this.serviceTopics.has(id) && !GENERAL_COUNSELLING.has(id) && s >= AREA).map(([id]) => id.split('.')[0]),
     );
     // Three life areas make a complex situation only when described, not when one word ("Duldung") touches three.
+    // The general counselling services (JMD, MBE) are no life area: "advice for young people" is one need.
     const complex = (cueScores.get('complex') ?? 0) >= 0.5 || (topicScores.get('case-management') ?? 0) >= 1 || (areas.size >= 3 && tokens.length >= 8);
 
     // JMD and MBE counsel on everything; an age or "advice" next to a concrete need should not outrank the need.
