@@ -40,15 +40,18 @@ function apostrophes(text: string): string {
   return text.replace(CYRILLIC_APOSTROPHE, '$1').replace(ENGLISH_CONTRACTION, '$1').replace(OTHER_APOSTROPHE, '$1 ');
 }
 const ARABIC_DIACRITICS = /[\u064B-\u065F\u0670\u0640]/g;
+/** A letter typed three times or more is chat emphasis ("ktiiir", "pleeease", "مرحباااا"): one is kept. */
+const ELONGATED = /(\p{L})\1{2,}/gu;
+const ELONGATED_ASCII = /([a-z])\1{2,}/g;
 
 /**
  * Normalises text for matching: Unicode NFKC, lower case (Turkish dotted/dotless i folded),
  * Arabic and Persian letter variants unified, diacritics on Latin letters removed
- * (phones often drop them: "szkola", "scoala", "okul kaydi").
+ * (phones often drop them: "szkola", "scoala", "okul kaydi"), letters repeated for emphasis reduced to one.
  */
 export function normalise(text: string): string {
   // Fast path: plain ASCII needs only lower case (most Latin-script messages typed on phones).
-  if (/^[\x00-\x7f]*$/.test(text)) return apostrophes(text.toLowerCase());
+  if (/^[\x00-\x7f]*$/.test(text)) return apostrophes(text.toLowerCase()).replace(ELONGATED_ASCII, '$1');
   let out = text.normalize('NFKC').replace(/İ/g, 'i').replace(/I/g, 'i').toLowerCase();
   if (/[\u0600-\u06ff]/.test(out)) {
     out = out
@@ -63,7 +66,7 @@ export function normalise(text: string): string {
   }
   out = apostrophes(out).replace(/\u200c/g, ' ').replace(/ß/g, 'ss').replace(/ı/g, 'i');
   if (/[\u00c0-\u024f]/.test(out)) out = out.normalize('NFD').replace(/(\p{Script=Latin})\p{M}+/gu, '$1').replace(/ł/g, 'l').normalize('NFC');
-  return out;
+  return out.replace(ELONGATED, '$1');
 }
 
 /** Splits normalised text into word tokens (letters and digits, so "3ayez" and "b1" stay whole). */
