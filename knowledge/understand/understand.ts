@@ -437,7 +437,7 @@ function queryTerms(tokens: readonly string[], lang: Language): string {
 }
 
 /**
- * Crisis phrases of all languages that are safe outside their own language: several words, or one
+ * Crisis phrases of all languages, also as typed in Latin letters (Arabizi, Finglish, translit), that are safe outside their own language: several words, or one
  * long word ("die" alone is an English verb and a German article). Bare numbers never count.
  */
 function crossCrisisSources(lexicons: Lexicons): TermSource[] {
@@ -445,7 +445,7 @@ function crossCrisisSources(lexicons: Lexicons): TermSource[] {
     label: `crisis.${k}`,
     weight: 1,
     terms: LANGUAGES.flatMap((lang) =>
-      lexicons[lang].crisis[k].filter((t) => {
+      [...lexicons[lang].crisis[k], ...(lexicons[lang].translit?.topics[`crisis.${k}`] ?? [])].filter((t) => {
         const words = tokenize(normalise(t));
         return !/^[\d\s]+$/.test(t) && (words.length >= 2 || (words[0]?.length ?? 0) >= 7);
       }),
