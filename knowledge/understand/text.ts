@@ -115,20 +115,21 @@ function stemUncached(word: string, lang: Language): string {
   }
 }
 
-/** Bulgarian endings, longest first: articles, plurals, then single vowels. */
-const BULGARIAN_ENDINGS = ['ията', 'ият', 'ите', 'ето', 'ата', 'ове', 'еве', 'ища', 'ът', 'та', 'те', 'то', 'ия', 'а', 'я', 'и', 'о', 'е'];
-
 /**
- * A light Bulgarian suffix stripper (no stemmer in our stack): articles and plural endings.
- * @remarks A single final vowel goes only from words of six letters or more: in shorter ones it tells words
- * apart ("правя" I do, "право" a right) more often than it inflects one.
+ * Bulgarian endings, longest first, each with the shortest stem it may leave: articles and plurals, then single vowels.
+ * @remarks A final vowel or a short article (-та, -то, -те) goes only where at least five letters remain: in shorter
+ * words it tells words apart ("правя" I do, "право" a right) or belongs to the stem ("работа" is no "рабо" + "та").
  */
+const BULGARIAN_ENDINGS: Array<[string, number]> = [
+  ['ията', 2], ['ият', 2], ['ите', 2], ['ето', 2], ['ата', 2], ['ове', 2], ['еве', 2], ['ища', 2], ['ът', 2],
+  ['та', 5], ['те', 5], ['то', 5], ['ия', 5], ['а', 5], ['я', 5], ['и', 5], ['о', 5], ['е', 5],
+];
+
+/** A light Bulgarian suffix stripper (no stemmer in our stack): articles and plural endings. */
 function stemBulgarian(word: string): string {
   if (!/\p{Script=Cyrillic}/u.test(word) || word.length <= 4) return word;
-  for (const ending of BULGARIAN_ENDINGS) {
-    if (!word.endsWith(ending)) continue;
-    const rest = word.length - ending.length;
-    if (rest >= (ending.length === 1 ? 5 : 2)) return word.slice(0, rest);
+  for (const [ending, minStem] of BULGARIAN_ENDINGS) {
+    if (word.endsWith(ending) && word.length - ending.length >= minStem) return word.slice(0, word.length - ending.length);
   }
   return word;
 }
