@@ -3,8 +3,9 @@ import type { Lexicons } from '../lexicon.js';
 import { LANGUAGES, type Language, type CrisisResource, type ServiceEntry } from '../schema.js';
 import MiniSearch from 'minisearch';
 import { EntrySearch } from '../search.js';
+import { TermMemoSearch } from '../termMemoSearch.js';
 import { appliesTo } from '../coverage.js';
-import { LanguageDetector, dominantScript } from './language.js';
+import { LanguageDetector, dominantScript, repairMojibake } from './language.js';
 import { TermMatcher, type LabelScore, type TermSource } from './matcher.js';
 import { TownFinder } from './towns.js';
 import { germanSpelling, normalise, stem, tokenize } from './text.js';
@@ -98,7 +99,7 @@ export class Understanding {
   private readonly serviceTopics: Set<string>;
   private readonly entryById: Map<string, ServiceEntry>;
   private readonly entriesByTopic = new Map<string, string[]>();
-  private readonly topicSearch: Map<Language, MiniSearch<{ id: string; text: string }>> = new Map();
+  private readonly topicSearch = new Map<Language, TermMemoSearch>();
   /** The crisis phrases of all ten languages in one matcher, unstemmed. */
   private readonly crossCrisis: TermMatcher;
   /** Short answers per language: normalised phrase → yes, no or cancel. */
@@ -121,7 +122,7 @@ export class Understanding {
       for (const [kind, terms] of [['yes', lexicon.yes], ['no', lexicon.no], ['cancel', lexicon.cancel]] as const) for (const t of terms) words.set(replyKey(t), kind);
       this.replyWords.set(lang, words);
       this.models.set(lang, buildModel(lang, lexicons));
-      this.topicSearch.set(lang, buildTopicSearch(lang, kb, lexicons));
+      this.topicSearch.set(lang, new TermMemoSearch(buildTopicSearch(lang, kb, lexicons), { processTerm: (term: string) => term }));
     }
   }
 
@@ -158,10 +159,10 @@ export class Understanding {
   }
 
   understand(input: UnderstandInput): Understood {
+    const tokens = tokenize(normalise(repairMojibake(input.text)));
     const guess = input.language
       ? { language: input.language, transliterated: false }
-      : this.detector.detect(input.text, input.conversationLanguage);
-    const tokens = tokenize(normalise(input.text));
+      : this.detector.detect(input.text, input.conversationLanguage, tokens);
     // A first message made only of German words ("Kita?", "Jobcenter Termin") is German.
     const german = this.models.get('de')!;
     const lang = !input.language && !input.conversationLanguage && !guess.transliterated && tokens.length > 0 && tokens.length <= 3 && dominantScript(input.text) === 'latin' && tokens.every((t) => german.topics.knows(stem(t, 'de')))
@@ -412,8 +413,7 @@ function buildTopicSearch(lang: Language, kb: KnowledgeBase, lexicons: Lexicons)
       const n = normalise(term);
       return n.length < 3 || stop.has(n) ? null : stem(n, lang);
     },
-    // Queries arrive normalised and stemmed (see queryTerms); exact terms keep this on the hot path cheap.
-    searchOptions: { processTerm: (term) => term },
+    // Queries arrive normalised and stemmed (see queryTerms): searched as exact terms (TermMemoSearch).
   });
   const docs = kb.taxonomy.topics
     .filter((t) => t.kind === 'service')
