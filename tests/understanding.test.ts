@@ -71,6 +71,10 @@ describe('text normalisation', () => {
     expect(germanSpelling('киндергельд')).toBe('kindergeld');
     expect(germanSpelling('kita')).toBeUndefined();
   });
+  test('an Arabic word stems alike with and without the article', () => {
+    expect(stem(normalise('المدرسة'), 'ar')).toBe(stem(normalise('مدرسة'), 'ar'));
+    expect(stem(normalise('للأطفال'), 'ar')).toBe(stem(normalise('أطفال'), 'ar'));
+  });
   test('Bulgarian stemming keeps short words apart', () => {
     expect(stem('правя', 'bg')).not.toBe(stem('право', 'bg'));
     expect(stem('работи', 'bg')).toBe(stem('работа', 'bg'));

@@ -108,7 +108,10 @@ function stemUncached(word: string, lang: Language): string {
   if (!stemmer) return word;
   try {
     // The Arabic stemmer knows the Arabic letters; normalise() unified them to the Persian forms.
-    if (lang === 'ar') return (stemmer.stemWord(word.replace(/ی/g, 'ي').replace(/ک/g, 'ك')) || word).replace(/ي/g, 'ی').replace(/ك/g, 'ک');
+    if (lang === 'ar') {
+      const bare = stripArabicArticle(word);
+      return (stemmer.stemWord(bare.replace(/ی/g, 'ي').replace(/ک/g, 'ك')) || bare).replace(/ي/g, 'ی').replace(/ك/g, 'ک');
+    }
     return stemmer.stemWord(word) || word;
   } catch {
     return word;
@@ -124,6 +127,16 @@ const BULGARIAN_ENDINGS: Array<[string, number]> = [
   ['ията', 2], ['ият', 2], ['ите', 2], ['ето', 2], ['ата', 2], ['ове', 2], ['еве', 2], ['ища', 2], ['ът', 2],
   ['та', 5], ['те', 5], ['то', 5], ['ия', 5], ['а', 5], ['я', 5], ['и', 5], ['о', 5], ['е', 5],
 ];
+
+/**
+ * The Arabic article with the conjunctions and prepositions written onto it ("المدرسة", "والمدرسة", "للأطفال"):
+ * the stemmer strips a bare ال but then keeps the ending it strips from the bare word ("مدرسه" against "مدرس"),
+ * so the definite and the indefinite form are made alike first.
+ */
+function stripArabicArticle(word: string): string {
+  const m = /^(?:[وف]?[بک]?ال|[وف]?لل)/u.exec(word);
+  return m && word.length - m[0].length >= 3 ? word.slice(m[0].length) : word;
+}
 
 /** A light Bulgarian suffix stripper (no stemmer in our stack): articles and plural endings. */
 function stemBulgarian(word: string): string {
