@@ -2,6 +2,7 @@ import MiniSearch from 'minisearch';
 import type { ServiceEntry, Language } from './schema.js';
 import { LANGUAGES } from './schema.js';
 import { normalise, stem } from './understand/text.js';
+import { TermMemoSearch } from './termMemoSearch.js';
 
 interface EntryDoc {
   id: string;
@@ -16,7 +17,7 @@ interface EntryDoc {
  * (the language's texts plus the German title and provider, which people quote as loanwords).
  */
 export class EntrySearch {
-  private readonly indexes = new Map<Language, MiniSearch<EntryDoc>>();
+  private readonly indexes = new Map<Language, TermMemoSearch>();
 
   constructor(entries: readonly ServiceEntry[]) {
     for (const lang of LANGUAGES) {
@@ -41,7 +42,7 @@ export class EntrySearch {
           };
         }),
       );
-      this.indexes.set(lang, index);
+      this.indexes.set(lang, new TermMemoSearch(index, { processTerm: (term: string) => term, fields: ['title', 'german', 'provider'] }));
     }
   }
 
@@ -50,10 +51,6 @@ export class EntrySearch {
    * @param query normalised, stemmed terms joined by spaces, as the understanding core builds them
    */
   search(query: string, lang: Language, limit = 10): Array<{ id: string; score: number }> {
-    const index = this.indexes.get(lang)!;
-    return index
-      .search(query, { processTerm: (term: string) => term, fields: ['title', 'german', 'provider'] })
-      .slice(0, limit)
-      .map((r) => ({ id: String(r.id), score: r.score }));
+    return this.indexes.get(lang)!.search(query).slice(0, limit);
   }
 }

@@ -2,7 +2,8 @@ import { describe, test, expect } from 'vitest';
 import { engineDeps } from './helpers/engine.js';
 import { runTurn } from '../dialogs/engine.js';
 import { initialState } from '../dialogs/state.js';
-import { normalise } from '../knowledge/understand/text.js';
+import { germanSpelling, normalise, stem } from '../knowledge/understand/text.js';
+import { TermMatcher } from '../knowledge/understand/matcher.js';
 import { loadDevset } from './eval/devset.js';
 import { score } from './eval/metrics.js';
 
@@ -38,6 +39,17 @@ describe('language detection', () => {
     expect(u.understand({ text: 'Дякую, до побачення', conversationLanguage: 'de' }).language).toBe('uk');
   });
 
+  test('Russian and Bulgarian typed in Latin letters are recognised as such', () => {
+    const russian = u.understand({ text: 'zdravstvuyte, gde mozhno nayti vracha dlya rebenka' });
+    expect(russian).toMatchObject({ language: 'ru', transliterated: true });
+    expect(russian.topics[0]?.id).toBe('health');
+    expect(u.understand({ text: 'zdraveite, tarsya kvartira pod naem, kade da pitam' }).language).toBe('bg');
+  });
+
+  test('an Iraqi Arabic message with چ stays Arabic', () => {
+    expect(u.understand({ text: 'ابني عمره اربع سنين، وين اگدر اسجله بالروضة' }).language).toBe('ar');
+  });
+
   test('an Arabizi question is answered in Arabic script', () => {
     const result = runTurn(deps, initialState('de'), { kind: 'message', text: 'ana badawwer 3ala kita la ibni fi kleve' });
     expect(result.state.language).toBe('ar');
@@ -49,6 +61,24 @@ describe('text normalisation', () => {
   test('diacritics dropped on phones still match', () => {
     expect(normalise('Szkoła, şcoală, Ausländerbehörde')).toBe('szkola, scoala, auslanderbehorde');
     expect(u.understand({ text: 'Integrationskurse', language: 'de' }).topics[0]?.id).toBe(u.understand({ text: 'integrationskurs', language: 'de' }).topics[0]?.id);
+  });
+  test('letters repeated for emphasis count once', () => {
+    expect(normalise('shukran ktiiir, pleeease')).toBe('shukran ktir, please');
+    expect(normalise('مرحباااا')).toBe(normalise('مرحبا'));
+  });
+  test('German terms written in Cyrillic letters are spelt the German way', () => {
+    expect(germanSpelling('айнбюргерунг')).toBe('einburgerung');
+    expect(germanSpelling('киндергельд')).toBe('kindergeld');
+    expect(germanSpelling('kita')).toBeUndefined();
+  });
+  test('an Arabic word stems alike with and without the article', () => {
+    expect(stem(normalise('المدرسة'), 'ar')).toBe(stem(normalise('مدرسة'), 'ar'));
+    expect(stem(normalise('للأطفال'), 'ar')).toBe(stem(normalise('أطفال'), 'ar'));
+  });
+  test('Bulgarian stemming keeps short words apart', () => {
+    expect(stem('правя', 'bg')).not.toBe(stem('право', 'bg'));
+    expect(stem('работи', 'bg')).toBe(stem('работа', 'bg'));
+    expect(stem('работата', 'bg')).toBe(stem('работа', 'bg'));
   });
   test('Arabic letter variants are unified', () => {
     expect(normalise('إسعاف')).toBe(normalise('اسعاف'));
@@ -80,6 +110,21 @@ describe('understanding', () => {
     expect(r.topics[0]?.id).toBe('emergency');
   });
 
+  test('a German term written in Cyrillic letters reaches its topic', () => {
+    const ids = u.understand({ text: 'що потрібно для бляйберехт?' }).topics.slice(0, 3).map((t) => t.id);
+    expect(ids).toContain('residence.opportunity');
+  });
+
+  test('a crisis typed in Latin letters is caught even in a very short message', () => {
+    expect(u.understand({ text: 'khochu umeret' }).crisis).toBe(true);
+  });
+
+  test('a counsellor asked to call back is a wish for a person', () => {
+    const r = u.understand({ text: 'can a counsellor call me back please' });
+    expect(r.escalation).toBe('offer');
+    expect(r.topics[0]?.id).toBe('human');
+  });
+
   test('out of scope is recognised', () => {
     expect(u.understand({ text: 'Wie wird das Wetter morgen?' }).topics[0]?.id).toBe('out-of-scope');
   });
@@ -88,6 +133,20 @@ describe('understanding', () => {
     const ids = u.understand({ text: 'Kita Anmeldung', municipality: 'geldern' }).entries.map((e) => e.id);
     expect(ids).toContain('jugendamt-geldern-kita');
     expect(ids).not.toContain('jugendamt-goch-kita');
+  });
+});
+
+describe('term matching', () => {
+  test('a term inside a longer matched term of the same label adds nothing', () => {
+    const m = new TermMatcher('en', [{ label: 'permit', terms: ['immigration office', 'appointment at the immigration office'], weight: 1 }], new Set(['at', 'the']));
+    const [nested] = m.match(m.resolve(['appointment', 'at', 'the', 'immigration', 'office']));
+    const [longest] = new TermMatcher('en', [{ label: 'permit', terms: ['appointment at the immigration office'], weight: 1 }], new Set(['at', 'the'])).match(m.resolve(['appointment', 'at', 'the', 'immigration', 'office']));
+    expect(nested?.score).toBe(longest?.score);
+  });
+  test('a wrong letter in a short word does not make another word; a missing one is still a typo', () => {
+    const m = new TermMatcher(null, [{ label: 'joke', terms: ['fikra'], weight: 1 }]);
+    expect(m.match(m.resolve(['firma']))).toEqual([]);
+    expect(m.match(m.resolve(['fikkra']))[0]?.label).toBe('joke');
   });
 });
 

@@ -16,7 +16,9 @@ const CANDIDATES: Record<Script, Language[]> = {
 const LETTER_CUES: Array<[RegExp, Language, number]> = [
   [/[іїєґ]/giu, 'uk', 3],
   [/[ыэё]/giu, 'ru', 3],
-  [/[پچژگ]/gu, 'fa', 2],
+  [/[پژ]/gu, 'fa', 2],
+  // Iraqi and Gulf Arabic write چ and گ too ("احچي", "گلت"): between the letters Arabic never uses and the keyboard variants.
+  [/[چگ]/gu, 'fa', 1.5],
   // Keyboards differ: Persian ones type ی and ک, Arabic ones ي and ك.
   [/[\u06CC\u06A9]/gu, 'fa', 1],
   [/[\u064A\u0643]/gu, 'ar', 1],
@@ -59,14 +61,17 @@ export class LanguageDetector {
     }
   }
 
-  detect(raw: string, conversationLanguage?: Language): LanguageGuess {
+  /**
+   * @param tokens the text's normalised tokens, when the caller has them already (they are computed once per message)
+   */
+  detect(raw: string, conversationLanguage?: Language, tokens?: readonly string[]): LanguageGuess {
     const text = repairMojibake(raw);
     const script = dominantScript(text);
     const candidates = CANDIDATES[script];
     const fallback = conversationLanguage ?? 'de';
     if (candidates.length === 0) return { language: fallback, confident: false, transliterated: false };
 
-    const tokens = tokenize(normalise(text));
+    tokens ??= tokenize(normalise(text));
     const scores = new Map<Language, number>(candidates.map((l) => [l, 0]));
     let cueStrength = 0;
     for (const [pattern, lang, weight] of LETTER_CUES) {
@@ -118,7 +123,7 @@ export class LanguageDetector {
     return { language: best![0], confident: !short || cueStrength >= 2, transliterated: false };
   }
 
-  private transliteration(tokens: string[]): { language: Language; hits: number } | undefined {
+  private transliteration(tokens: readonly string[]): { language: Language; hits: number } | undefined {
     let result: { language: Language; hits: number } | undefined;
     for (const [lang, markers] of this.markers) {
       let hits = 0;

@@ -23,6 +23,8 @@ export interface TermSource {
 
 const MIN_FUZZY_LENGTH = 5;
 const MIN_AFFIX_LENGTH = 4;
+/** Shortest word matched with a wrong or swapped letter (a missing or extra letter is tolerated from MIN_FUZZY_LENGTH). */
+const MIN_SUBSTITUTION_LENGTH = 6;
 
 /**
  * Matches messages against weighted multi-word terms, tolerant of typos (one edit, via a
@@ -149,6 +151,8 @@ export class TermMatcher {
     if (direct?.[0]) return direct[0];
     for (const d of deletionsOf(word)) {
       if (this.vocabulary.has(d) && d.length >= this.minFuzzy) return d;
+      // A letter wrong in a short word makes another word as often as a typo ("firma" → "fıkra"): only from six letters on.
+      if (word.length < MIN_SUBSTITUTION_LENGTH) continue;
       const list = this.deletions.get(d);
       if (list?.[0]) return list[0];
     }
@@ -176,20 +180,37 @@ export class TermMatcher {
     return found.length > 0 ? found : undefined;
   }
 
-  /** Scores every label whose terms occur in the resolved stems; each distinct term counts once. */
+  /**
+   * Scores every label whose terms occur in the resolved stems; each distinct term counts once, and a term inside
+   * a longer matched term of the same label adds nothing ("immigration office" within "appointment at the immigration office").
+   */
   match(resolved: readonly string[], explain?: string[]): LabelScore[] {
     const scores = new Map<string, number>();
     const counted = new Set<Term>();
+    const hits: Array<{ term: Term; start: number; end: number }> = [];
     for (let i = 0; i < resolved.length; i++) {
       const candidates = this.byFirst.get(resolved[i]!);
       if (!candidates) continue;
       for (const term of candidates) {
         if (counted.has(term)) continue;
-        if (!matchesAt(resolved, i, term.stems)) continue;
+        const end = matchEnd(resolved, i, term.stems);
+        if (end < 0) continue;
         counted.add(term);
-        explain?.push(`${term.label}:${term.stems.join(' ')}`);
-        scores.set(term.label, (scores.get(term.label) ?? 0) + term.weight);
+        hits.push({ term, start: i, end });
       }
+    }
+    // Longest first, so that the terms they contain can be recognised as contained.
+    if (hits.length > 1) hits.sort((a, b) => b.term.stems.length - a.term.stems.length);
+    for (let h = 0; h < hits.length; h++) {
+      const { term, start, end } = hits[h]!;
+      let inside = false;
+      for (let k = 0; k < h && !inside; k++) {
+        const outer = hits[k]!;
+        inside = outer.term.label === term.label && outer.term.stems.length > term.stems.length && outer.start <= start && outer.end >= end;
+      }
+      if (inside) continue;
+      explain?.push(`${term.label}:${term.stems.join(' ')}`);
+      scores.set(term.label, (scores.get(term.label) ?? 0) + term.weight);
     }
     if (this.anyOrder) this.matchUnordered(resolved, counted, scores, explain);
     if (this.combos.length > 0) {
@@ -230,15 +251,15 @@ export class TermMatcher {
   }
 }
 
-/** A multi-word term matches in order, allowing one extra word in between ("kurs für deutsch"). */
-function matchesAt(resolved: readonly string[], start: number, stems: readonly string[]): boolean {
+/** Where a multi-word term that starts at `start` ends, or -1: in order, allowing one extra word in between ("kurs für deutsch"). */
+function matchEnd(resolved: readonly string[], start: number, stems: readonly string[]): number {
   let pos = start;
   for (let k = 1; k < stems.length; k++) {
     const next = resolved.indexOf(stems[k]!, pos + 1);
-    if (next < 0 || next > pos + 2) return false;
+    if (next < 0 || next > pos + 2) return -1;
     pos = next;
   }
-  return true;
+  return pos;
 }
 
 function deletionsOf(word: string): string[] {

@@ -17,11 +17,17 @@ export class TownFinder {
   /** Normalised names and aliases (words joined by one space) → municipality id. */
   private readonly byName = new Map<string, string>();
   private readonly fuse: Fuse<TownName>;
+  /** The first words of all names: most words of a message start none. */
+  private readonly firstWords = new Set<string>();
 
   constructor(private readonly municipalities: readonly Municipality[]) {
     this.names = municipalities.flatMap((m) => [m.name, ...m.aliases].map((name) => ({ id: m.id, name: normalise(name) })));
     for (const m of municipalities) for (const code of m.postalCodes) this.byPostalCode.set(code, m.id);
-    for (const t of this.names) this.byName.set(t.name.split(/[^\p{L}\p{N}]+/u).filter(Boolean).join(' '), t.id);
+    for (const t of this.names) {
+      const words = t.name.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+      this.byName.set(words.join(' '), t.id);
+      if (words[0]) this.firstWords.add(words[0]);
+    }
     this.fuse = new Fuse(this.names, { keys: ['name'], threshold: 0.34, includeScore: true, ignoreLocation: true });
   }
 
@@ -35,10 +41,11 @@ export class TownFinder {
         if (id) return id;
       }
     }
-    // Longest names first: "emmerich am rhein" before "emmerich".
+    // Longest names first: "emmerich am rhein" before "emmerich". Only where a name can start.
     for (let n = 3; n >= 1; n--) {
       for (let i = 0; i + n <= words.length; i++) {
-        const id = this.byName.get(words.slice(i, i + n).join(' '));
+        if (!this.firstWords.has(words[i]!)) continue;
+        const id = this.byName.get(n === 1 ? words[i]! : words.slice(i, i + n).join(' '));
         if (id) return id;
       }
     }

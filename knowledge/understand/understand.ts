@@ -3,11 +3,12 @@ import type { Lexicons } from '../lexicon.js';
 import { LANGUAGES, type Language, type CrisisResource, type ServiceEntry } from '../schema.js';
 import MiniSearch from 'minisearch';
 import { EntrySearch } from '../search.js';
+import { TermMemoSearch } from '../termMemoSearch.js';
 import { appliesTo } from '../coverage.js';
-import { LanguageDetector, dominantScript } from './language.js';
+import { LanguageDetector, dominantScript, repairMojibake } from './language.js';
 import { TermMatcher, type LabelScore, type TermSource } from './matcher.js';
 import { TownFinder } from './towns.js';
-import { normalise, stem, tokenize } from './text.js';
+import { germanSpelling, normalise, stem, tokenize } from './text.js';
 
 export type Escalation = 'none' | 'offer' | 'urgent';
 export type CrisisKind = Exclude<CrisisResource['kinds'][number], 'other'>;
@@ -53,6 +54,13 @@ const LOANWORD = 0.8;
 /** The general counselling services, referred to when no more specific service fits. */
 const GENERAL_COUNSELLING = new Set(['counselling.youth', 'counselling.adult']);
 
+/** Languages written in Cyrillic, whose speakers spell German terms in their own letters. */
+const CYRILLIC_LANGUAGES: ReadonlySet<Language> = new Set(['ru', 'uk', 'bg']);
+/** A word with a Latin letter (digits alone, like "112", need no transliteration matcher). */
+const LATIN_WORD = /[a-z]/;
+/** Shortest Cyrillic word that is tried as a German loanword (shorter ones match German words by chance). */
+const LOANWORD_LENGTH = 5;
+
 /** Crisis and other cues tolerate a typo only in words of this length or more. */
 const CUE_FUZZY = 7;
 
@@ -79,6 +87,8 @@ interface LanguageModel {
   /** Language names (one or two words, normalised) → the language they name. */
   names: Map<string, Language>;
   switchWords: Set<string>;
+  /** The language's stop words, normalised: never German loanwords ("but" is no "BuT"). */
+  stopwords: ReadonlySet<string>;
 }
 
 /**
@@ -93,7 +103,7 @@ export class Understanding {
   private readonly serviceTopics: Set<string>;
   private readonly entryById: Map<string, ServiceEntry>;
   private readonly entriesByTopic = new Map<string, string[]>();
-  private readonly topicSearch: Map<Language, MiniSearch<{ id: string; text: string }>> = new Map();
+  private readonly topicSearch = new Map<Language, TermMemoSearch>();
   /** The crisis phrases of all ten languages in one matcher, unstemmed. */
   private readonly crossCrisis: TermMatcher;
   /** Short answers per language: normalised phrase → yes, no or cancel. */
@@ -116,7 +126,7 @@ export class Understanding {
       for (const [kind, terms] of [['yes', lexicon.yes], ['no', lexicon.no], ['cancel', lexicon.cancel]] as const) for (const t of terms) words.set(replyKey(t), kind);
       this.replyWords.set(lang, words);
       this.models.set(lang, buildModel(lang, lexicons));
-      this.topicSearch.set(lang, buildTopicSearch(lang, kb, lexicons));
+      this.topicSearch.set(lang, new TermMemoSearch(buildTopicSearch(lang, kb, lexicons), { processTerm: (term: string) => term }));
     }
   }
 
@@ -153,10 +163,10 @@ export class Understanding {
   }
 
   understand(input: UnderstandInput): Understood {
+    const tokens = tokenize(normalise(repairMojibake(input.text)));
     const guess = input.language
       ? { language: input.language, transliterated: false }
-      : this.detector.detect(input.text, input.conversationLanguage);
-    const tokens = tokenize(normalise(input.text));
+      : this.detector.detect(input.text, input.conversationLanguage, tokens);
     // A first message made only of German words ("Kita?", "Jobcenter Termin") is German.
     const german = this.models.get('de')!;
     const lang = !input.language && !input.conversationLanguage && !guess.transliterated && tokens.length > 0 && tokens.length <= 3 && dominantScript(input.text) === 'latin' && tokens.every((t) => german.topics.knows(stem(t, 'de')))
@@ -174,14 +184,17 @@ export class Understanding {
     for (const { label, score } of model.cueContent.match(model.cueContent.resolve(tokens))) {
       cueScores.set(label, Math.max(cueScores.get(label) ?? 0, score));
     }
-    if (model.translit) {
-      const scores = model.translit.match(model.translit.resolve(tokens));
+    // Transliteration terms are in Latin letters: only Latin words can match them (most messages have none).
+    const latin = model.translit ? tokens.filter((t) => LATIN_WORD.test(t)) : [];
+    if (model.translit && latin.length > 0) {
+      const scores = model.translit.match(model.translit.resolve(latin));
       add(topicScores, scores.filter((s) => !isCue(s.label)), 1);
       add(cueScores, scores.filter((s) => isCue(s.label)), 1);
     }
-    // German loanwords are understood in every language.
+    // German loanwords are understood in every language, also when written in Cyrillic letters ("айнбюргерунг").
     if (lang !== 'de') {
-      add(topicScores, german.topics.match(german.topics.resolve(tokens)).filter((s) => this.serviceTopics.has(s.label)), LOANWORD);
+      const loanwords = this.loanwords(tokens, model, lang);
+      add(topicScores, german.topics.match(german.topics.resolve(loanwords)).filter((s) => this.serviceTopics.has(s.label)), LOANWORD);
     }
     // Crisis phrases of every language, so a crisis is caught even when the language was misread.
     for (const { label, score } of this.crossCrisis.match(this.crossCrisis.resolve(tokens, false))) cueScores.set(label, Math.max(cueScores.get(label) ?? 0, score));
@@ -218,9 +231,10 @@ export class Understanding {
     }
 
     const areas = new Set(
-      [...topicScores].filter(([id, s]) => this.serviceTopics.has(id) && s >= AREA).map(([id]) => id.split('.')[0]),
+      [...topicScores].filter(([id, s]) => this.serviceTopics.has(id) && !GENERAL_COUNSELLING.has(id) && s >= AREA).map(([id]) => id.split('.')[0]),
     );
     // Three life areas make a complex situation only when described, not when one word ("Duldung") touches three.
+    // The general counselling services (JMD, MBE) are no life area: "advice for young people" is one need.
     const complex = (cueScores.get('complex') ?? 0) >= 0.5 || (topicScores.get('case-management') ?? 0) >= 1 || (areas.size >= 3 && tokens.length >= 8);
 
     // JMD and MBE counsel on everything; an age or "advice" next to a concrete need should not outrank the need.
@@ -247,7 +261,8 @@ export class Understanding {
     if (outOfScope && !ranked.some((t) => t.id === 'out-of-scope')) ranked.push({ id: 'out-of-scope', score: 0.5 });
     if (outOfScope) ranked = [ranked.find((t) => t.id === 'out-of-scope')!, ...ranked.filter((t) => t.id !== 'out-of-scope')];
     if (person && !ranked.some((t) => t.id === 'human')) ranked.push({ id: 'human', score: 0.5 });
-    if (person && bestService < AREA) ranked = [ranked.find((t) => t.id === 'human')!, ...ranked.filter((t) => t.id !== 'human')];
+    // "A counsellor should call me" asks for a person; the counselling services are no need of their own there.
+    if (person && this.bestService(topicScores, GENERAL_COUNSELLING) < AREA) ranked = [ranked.find((t) => t.id === 'human')!, ...ranked.filter((t) => t.id !== 'human')];
     if (crisis) ranked = [{ id: 'emergency', score: 1 }, ...ranked.filter((t) => t.id !== 'emergency')];
 
     const municipality = input.municipality ?? this.towns.findIn(input.text);
@@ -272,10 +287,26 @@ export class Understanding {
     };
   }
 
-  /** The strongest service topic's raw score. */
-  private bestService(topicScores: ReadonlyMap<string, number>): number {
+  /**
+   * The message's words as the German matcher should see them: only words the language's own lexicon does not
+   * know (a known "duldung" already counted there) and that are not its stop words, and Cyrillic ones spelt the German way, since they are often
+   * German terms ("бляйберехт").
+   */
+  private loanwords(tokens: readonly string[], model: LanguageModel, lang: Language): string[] {
+    const cyrillic = CYRILLIC_LANGUAGES.has(lang);
+    const out: string[] = [];
+    for (const t of tokens) {
+      if (model.stopwords.has(t) || model.topics.knows(stem(t, lang))) continue;
+      const german = cyrillic && t.length >= LOANWORD_LENGTH ? germanSpelling(t) : undefined;
+      out.push(german ?? t);
+    }
+    return out;
+  }
+
+  /** The strongest service topic's raw score, leaving out some topics. */
+  private bestService(topicScores: ReadonlyMap<string, number>, except?: ReadonlySet<string>): number {
     let best = 0;
-    for (const [id, s] of topicScores) if (this.serviceTopics.has(id) && s > best) best = s;
+    for (const [id, s] of topicScores) if (this.serviceTopics.has(id) && s > best && !except?.has(id)) best = s;
     return best;
   }
 
@@ -378,6 +409,7 @@ function buildModel(lang: Language, lexicons: Lexicons): LanguageModel {
       ),
     ),
     switchWords: new Set(lexicon.switchWords.map(normalise)),
+    stopwords: stop,
   };
 }
 
@@ -390,8 +422,7 @@ function buildTopicSearch(lang: Language, kb: KnowledgeBase, lexicons: Lexicons)
       const n = normalise(term);
       return n.length < 3 || stop.has(n) ? null : stem(n, lang);
     },
-    // Queries arrive normalised and stemmed (see queryTerms); exact terms keep this on the hot path cheap.
-    searchOptions: { processTerm: (term) => term },
+    // Queries arrive normalised and stemmed (see queryTerms): searched as exact terms (TermMemoSearch).
   });
   const docs = kb.taxonomy.topics
     .filter((t) => t.kind === 'service')
@@ -415,7 +446,7 @@ function queryTerms(tokens: readonly string[], lang: Language): string {
 }
 
 /**
- * Crisis phrases of all languages that are safe outside their own language: several words, or one
+ * Crisis phrases of all languages, also as typed in Latin letters (Arabizi, Finglish, translit), that are safe outside their own language: several words, or one
  * long word ("die" alone is an English verb and a German article). Bare numbers never count.
  */
 function crossCrisisSources(lexicons: Lexicons): TermSource[] {
@@ -423,7 +454,7 @@ function crossCrisisSources(lexicons: Lexicons): TermSource[] {
     label: `crisis.${k}`,
     weight: 1,
     terms: LANGUAGES.flatMap((lang) =>
-      lexicons[lang].crisis[k].filter((t) => {
+      [...lexicons[lang].crisis[k], ...(lexicons[lang].translit?.topics[`crisis.${k}`] ?? [])].filter((t) => {
         const words = tokenize(normalise(t));
         return !/^[\d\s]+$/.test(t) && (words.length >= 2 || (words[0]?.length ?? 0) >= 7);
       }),

@@ -6,6 +6,11 @@ import { z } from 'zod';
 import { LANGUAGES, languageSchema, type Language } from '../../knowledge/schema.js';
 
 export const DEVSET_DIR = fileURLToPath(new URL('../devset/', import.meta.url));
+/**
+ * The held-out set: `tests/devset/holdout/<lang>.yaml`, written before tuning and never tuned on.
+ * @remarks Its misses are printed for the record, not for fixing: it is the honest check against overfitting the development set.
+ */
+export const HOLDOUT_DIR = join(DEVSET_DIR, 'holdout');
 
 export const devCaseSchema = z.object({
   text: z.string().min(1),
@@ -18,7 +23,7 @@ export type DevCase = z.infer<typeof devCaseSchema> & { language: Language };
 
 const devFileSchema = z.object({ language: languageSchema, cases: z.array(devCaseSchema).min(1) });
 
-/** The development set: `tests/devset/<lang>.yaml`, written the way users write. */
+/** The development set (`tests/devset/<lang>.yaml`, written the way users write), or the held-out set with `HOLDOUT_DIR`. */
 export function loadDevset(dir: string = DEVSET_DIR): DevCase[] {
   return LANGUAGES.flatMap((lang) => {
     const file = join(dir, `${lang}.yaml`);

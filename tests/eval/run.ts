@@ -1,10 +1,11 @@
 import { buildUnderstanding } from '../../bot/app.js';
-import { loadDevset } from './devset.js';
+import { HOLDOUT_DIR, loadDevset } from './devset.js';
 import { formatTable, score } from './metrics.js';
 import { langidSentences, langidWordPairs, omosqa } from './external.js';
 
 /**
- * `npm run eval`: understanding quality on the development set, per language, with the misses.
+ * `npm run eval`: understanding quality on the development set, per language, with the misses,
+ * and apart from it on the held-out set (`tests/devset/holdout`).
  * `npm run eval -- --external`: also language ID (lingua-py sentences and word pairs) and
  * OMoS-QA topic routing from ../shared/benchmarks (evaluation only, never tuned on).
  */
@@ -18,6 +19,17 @@ console.log(formatTable(rows));
 const misses = rows.flatMap((r) => r.misses);
 console.log(`\nMisses (${misses.length}):`);
 for (const m of misses) console.log(`  ${m}`);
+
+// The held-out set is reported apart: it was written before tuning, and its misses are never tuned on.
+const holdout = loadDevset(HOLDOUT_DIR);
+if (holdout.length > 0) {
+  const held = score(holdout, (c) => understanding.understand({ text: c.text }));
+  console.log('\nHeld-out set (tests/devset/holdout, never tuned on)\n');
+  console.log(formatTable(held));
+  const heldMisses = held.flatMap((r) => r.misses);
+  console.log(`\nHeld-out misses (${heldMisses.length}), for the record only:`);
+  for (const m of heldMisses) console.log(`  ${m}`);
+}
 
 if (external) {
   console.log('\nExternal benchmarks (../shared/benchmarks, evaluation only)\n');
