@@ -25,6 +25,8 @@ const MIN_FUZZY_LENGTH = 5;
 const MIN_AFFIX_LENGTH = 4;
 /** Shortest word matched with a wrong or swapped letter (a missing or extra letter is tolerated from MIN_FUZZY_LENGTH). */
 const MIN_SUBSTITUTION_LENGTH = 6;
+/** Words whose resolution each matcher remembers before it starts over. */
+const RESOLVE_MEMO_LIMIT = 20_000;
 
 /**
  * Matches messages against weighted multi-word terms, tolerant of typos (one edit, via a
@@ -35,6 +37,8 @@ export class TermMatcher {
   private readonly byFirst = new Map<string, Term[]>();
   /** Terms written "a + b": every part anywhere in the message ("kind + allein"). */
   private readonly combos: Array<{ parts: string[][]; label: string; weight: number; key: string }> = [];
+  /** Combos by the first stem of their first part: only those whose first stem occurs are checked. */
+  private readonly combosByStem = new Map<string, Array<{ parts: string[][]; label: string; weight: number; key: string }>>();
   private readonly vocabulary = new Set<string>();
   /** A one-deletion variant → the vocabulary stems it came from. */
   private readonly deletions = new Map<string, string[]>();
@@ -89,6 +93,12 @@ export class TermMatcher {
       else this.byFirst.set(first, [term]);
       for (const s of p.stems) this.vocabulary.add(s);
     }
+    for (const combo of this.combos) {
+      const first = combo.parts[0]![0]!;
+      const list = this.combosByStem.get(first);
+      if (list) list.push(combo);
+      else this.combosByStem.set(first, [combo]);
+    }
     for (const word of this.vocabulary) {
       if (word.length < this.minFuzzy) continue;
       for (const d of deletionsOf(word)) {
@@ -107,8 +117,31 @@ export class TermMatcher {
     return (content.length > 0 ? content : tokens).map((t) => this.stemOf(t));
   }
 
+  /**
+   * What each word resolves to (tolerant mode), remembered: the same words come again and again.
+   * Words with digits (phone numbers, dates) are not remembered.
+   */
+  private readonly resolved = new Map<string, readonly string[]>();
+
   /** The message's stems, each mapped onto the vocabulary where a typo or a compound hides it. */
   resolve(tokens: readonly string[], tolerant = true): string[] {
+    if (!tolerant) return this.resolveWords(tokens, false);
+    const out: string[] = [];
+    for (const token of tokens) {
+      let words = this.resolved.get(token);
+      if (!words) {
+        words = this.resolveWords([token], true);
+        if (!/\d/.test(token)) {
+          if (this.resolved.size >= RESOLVE_MEMO_LIMIT) this.resolved.clear();
+          this.resolved.set(token, words);
+        }
+      }
+      for (const w of words) out.push(w);
+    }
+    return out;
+  }
+
+  private resolveWords(tokens: readonly string[], tolerant: boolean): string[] {
     const out: string[] = [];
     for (const token of tokens) {
       if (this.stopwords.has(token)) continue;
@@ -215,10 +248,14 @@ export class TermMatcher {
     if (this.anyOrder) this.matchUnordered(resolved, counted, scores, explain);
     if (this.combos.length > 0) {
       const present = new Set(resolved);
-      for (const combo of this.combos) {
-        if (!combo.parts.every((part) => part.every((s) => present.has(s)))) continue;
-        explain?.push(`${combo.label}:${combo.key}`);
-        scores.set(combo.label, Math.max(scores.get(combo.label) ?? 0, combo.weight));
+      for (const first of present) {
+        const combos = this.combosByStem.get(first);
+        if (!combos) continue;
+        for (const combo of combos) {
+          if (!combo.parts.every((part) => part.every((s) => present.has(s)))) continue;
+          explain?.push(`${combo.label}:${combo.key}`);
+          scores.set(combo.label, Math.max(scores.get(combo.label) ?? 0, combo.weight));
+        }
       }
     }
     return [...scores].map(([label, score]) => ({ label, score })).sort((a, b) => b.score - a.score);
