@@ -1,4 +1,7 @@
 import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { createApp, buildUnderstanding } from '../../bot/app.js';
 import { loadConfig } from '../../bot/config.js';
@@ -38,7 +41,9 @@ async function load(url: string, path: string, bodies?: string[], rate?: number)
 }
 
 const cases = loadDevset();
-const store = await PgliteStore.open(undefined);
+// A data directory, as `npm start` uses (an in-memory PGlite grows its files by copying them).
+const dataDir = mkdtempSync(join(tmpdir(), 'lotse-bench-'));
+const store = await PgliteStore.open(dataDir);
 await migrate(store);
 const app = await createApp(loadConfig({ RATE_LIMIT_PER_MINUTE: '100000000' }), { store });
 await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
@@ -62,6 +67,7 @@ const directLineAtGoal = await directLineRoundTripsInChild(url, texts, DURATION,
 const rssDirectLine = process.memoryUsage().rss;
 await app.close();
 await store.close();
+rmSync(dataDir, { recursive: true, force: true });
 
 const row = (name: string, r: autocannon.Result) =>
   `${name.padEnd(20)} ${String(Math.round(r.requests.average)).padStart(9)} ${String(r.latency.p50).padStart(7)} ${String(r.latency.p99).padStart(7)} ${String(r.non2xx + r.errors).padStart(7)}`;
@@ -78,7 +84,7 @@ console.log(`/api/understand at 10% of the reference (${goalRate} req/s, spaced)
 console.log(`RSS with the sample knowledge base after load: ${(rss / 2 ** 20).toFixed(0)} MiB`);
 
 const ms = (n: number) => n.toFixed(1).padStart(7);
-console.log(`\nDirect Line round trip (post → reply on the stream), 50 conversations, ${DURATION} s, full turns with the store\n`);
+console.log(`\nDirect Line round trip (post → reply on the stream), 50 conversations, ${DURATION} s, full turns with the store (PGlite in a data directory)\n`);
 console.log(`${'load'.padEnd(22)} ${'messages'.padStart(9)} ${'msg/s'.padStart(7)} ${'p50 ms'.padStart(7)} ${'p95 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'errors'.padStart(7)} ${'RSS MiB'.padStart(8)}`);
 const dlRow = (name: string, r: typeof directLine) =>
   `${name.padEnd(22)} ${String(r.messages).padStart(9)} ${String(Math.round(r.perSecond)).padStart(7)} ${ms(r.p50)} ${ms(r.p95)} ${ms(r.p99)} ${String(r.errors).padStart(7)} ${(rssDirectLine / 2 ** 20).toFixed(0).padStart(8)}`;
