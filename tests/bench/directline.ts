@@ -26,7 +26,10 @@ function percentile(sorted: number[], p: number): number {
 export async function directLineRoundTrips(url: string, texts: readonly string[], seconds: number, concurrency: number, rate?: number): Promise<RoundTrips> {
   const latencies: number[] = [];
   let errors = 0;
-  const deadline = performance.now() + seconds * 1000;
+  // The clock starts when every conversation is connected.
+  let connected = 0;
+  let go!: (start: number) => void;
+  const ready = new Promise<number>((resolve) => (go = resolve));
 
   async function conversation(worker: number): Promise<void> {
     const issued = (await (await fetch(`${url}/api/webchat/token`, { method: 'POST' })).json()) as { token: string; conversationId: string };
@@ -44,9 +47,12 @@ export async function directLineRoundTrips(url: string, texts: readonly string[]
         else early.add(a.replyToId);
       }
     });
+    if (++connected === concurrency) go(performance.now());
+    const start = await ready;
+    const deadline = start + seconds * 1000;
     let i = worker;
     const interval = rate ? (1000 * concurrency) / rate : 0;
-    let scheduled = performance.now() + (interval * worker) / concurrency;
+    let scheduled = start + (interval * worker) / concurrency;
     while (performance.now() < deadline) {
       const text = texts[i++ % texts.length]!;
       if (rate) {
@@ -76,8 +82,9 @@ export async function directLineRoundTrips(url: string, texts: readonly string[]
     ws.close();
   }
 
-  const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, (_, w) => conversation(w)));
+  const all = Promise.all(Array.from({ length: concurrency }, (_, w) => conversation(w)));
+  const started = await ready;
+  await all;
   const elapsed = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   return { messages: latencies.length, perSecond: latencies.length / elapsed, p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), errors };
