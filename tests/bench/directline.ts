@@ -1,4 +1,5 @@
 import { WebSocket } from 'ws';
+import { isMain, percentile, runInChild } from './child.js';
 
 export interface RoundTrips {
   messages: number;
@@ -7,10 +8,6 @@ export interface RoundTrips {
   p95: number;
   p99: number;
   errors: number;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
 /**
@@ -94,7 +91,7 @@ export async function directLineRoundTrips(url: string, texts: readonly string[]
  * Run as a child process (`node --import tsx tests/bench/directline.ts <url> <seconds> <concurrency>`)
  * so that the load generator does not share the server's event loop; prints the result as JSON.
  */
-if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+if (isMain(import.meta.url)) {
   const [url, seconds, concurrency, rate] = process.argv.slice(2);
   const texts = JSON.parse(process.env.BENCH_TEXTS ?? '[]') as string[];
   const result = await directLineRoundTrips(url!, texts, Number(seconds), Number(concurrency), rate ? Number(rate) : undefined);
@@ -102,13 +99,6 @@ if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).
 }
 
 /** Runs {@link directLineRoundTrips} in a child process against `url`. */
-export async function directLineRoundTripsInChild(url: string, texts: readonly string[], seconds: number, concurrency: number, rate?: number): Promise<RoundTrips> {
-  const { spawn } = await import('node:child_process');
-  const { fileURLToPath } = await import('node:url');
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), url, String(seconds), String(concurrency), ...(rate ? [String(rate)] : [])], { env: { ...process.env, BENCH_TEXTS: JSON.stringify(texts) }, stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout.on('data', (d) => (out += String(d)));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  if (code !== 0) throw new Error(`Direct Line bench client exited with ${code}`);
-  return JSON.parse(out) as RoundTrips;
+export function directLineRoundTripsInChild(url: string, texts: readonly string[], seconds: number, concurrency: number, rate?: number): Promise<RoundTrips> {
+  return runInChild<RoundTrips>(import.meta.url, [url, String(seconds), String(concurrency), ...(rate ? [String(rate)] : [])], { BENCH_TEXTS: JSON.stringify(texts) });
 }

@@ -1,6 +1,5 @@
 import { Agent, request } from 'node:http';
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { isMain, percentile, runInChild } from './child.js';
 
 export interface FixedRateResult {
   requests: number;
@@ -9,10 +8,6 @@ export interface FixedRateResult {
   p99: number;
   max: number;
   errors: number;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
 /**
@@ -58,21 +53,13 @@ export async function fixedRate(url: string, bodies: readonly string[], rate: nu
   return { requests: latencies.length, perSecond: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.at(-1) ?? NaN, errors };
 }
 
-if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+if (isMain(import.meta.url)) {
   const [url, rate, seconds, connections] = process.argv.slice(2);
   const bodies = JSON.parse(process.env.BENCH_BODIES ?? '[]') as string[];
   process.stdout.write(JSON.stringify(await fixedRate(url!, bodies, Number(rate), Number(seconds), Number(connections))));
 }
 
 /** Runs {@link fixedRate} in a child process, so the load generator does not share the server's event loop. */
-export async function fixedRateInChild(url: string, bodies: readonly string[], rate: number, seconds: number, connections: number): Promise<FixedRateResult> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), url, String(rate), String(seconds), String(connections)], {
-    env: { ...process.env, BENCH_BODIES: JSON.stringify(bodies) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  child.stdout.on('data', (d) => (out += String(d)));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  if (code !== 0) throw new Error(`fixed-rate bench client exited with ${code}`);
-  return JSON.parse(out) as FixedRateResult;
+export function fixedRateInChild(url: string, bodies: readonly string[], rate: number, seconds: number, connections: number): Promise<FixedRateResult> {
+  return runInChild<FixedRateResult>(import.meta.url, [url, String(rate), String(seconds), String(connections)], { BENCH_BODIES: JSON.stringify(bodies) });
 }
