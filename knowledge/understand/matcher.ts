@@ -22,6 +22,8 @@ export interface TermSource {
 }
 
 const MIN_FUZZY_LENGTH = 5;
+/** The shared answer of a match that found nothing (never mutated by callers). */
+const NO_SCORES: readonly LabelScore[] = [];
 const MIN_AFFIX_LENGTH = 4;
 /** Shortest word matched with a wrong or swapped letter (a missing or extra letter is tolerated from MIN_FUZZY_LENGTH). */
 const MIN_SUBSTITUTION_LENGTH = 6;
@@ -217,7 +219,9 @@ export class TermMatcher {
    * Scores every label whose terms occur in the resolved stems; each distinct term counts once, and a term inside
    * a longer matched term of the same label adds nothing ("immigration office" within "appointment at the immigration office").
    */
-  match(resolved: readonly string[], explain?: string[]): LabelScore[] {
+  match(resolved: readonly string[], explain?: string[]): readonly LabelScore[] {
+    // Most matchers (cues, deletion requests) find nothing in most messages: leave without allocating.
+    if (!this.anyStart(resolved)) return NO_SCORES;
     const scores = new Map<string, number>();
     const counted = new Set<Term>();
     const hits: Array<{ term: Term; start: number; end: number }> = [];
@@ -259,6 +263,12 @@ export class TermMatcher {
       }
     }
     return [...scores].map(([label, score]) => ({ label, score })).sort((a, b) => b.score - a.score);
+  }
+
+  /** Whether any resolved stem can start a term or a combo. */
+  private anyStart(resolved: readonly string[]): boolean {
+    for (const s of resolved) if (this.byFirst.has(s) || this.combosByStem.has(s)) return true;
+    return false;
   }
 
   private stemOf(word: string): string {

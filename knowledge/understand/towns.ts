@@ -52,6 +52,15 @@ export class TownFinder {
     return undefined;
   }
 
+  /**
+   * {@link findIn} for a message already tokenised (normalised): most messages name no town, and a look at the
+   * tokens tells so without normalising the text again. Apostrophes ("Kleve's") take the full path.
+   */
+  findInTokens(tokens: readonly string[], text: string): string | undefined {
+    const candidate = /['’ʼ`]/.test(text) || tokens.some((t) => this.firstWords.has(t) || (t.length === 5 && this.byPostalCode.has(t)));
+    return candidate ? this.findIn(text) : undefined;
+  }
+
   /** The answer to "which town do you live in?": exact, postal code, or the closest spelling. */
   resolve(answer: string): string | undefined {
     const exact = this.findIn(answer);

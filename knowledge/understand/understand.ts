@@ -176,35 +176,36 @@ export class Understanding {
 
     const topicScores = new Map<string, number>();
     const cueScores = new Map<string, number>();
-    const add = (target: Map<string, number>, scores: LabelScore[], factor: number) => {
-      for (const { label, score } of scores) target.set(label, (target.get(label) ?? 0) + score * factor);
-    };
     add(topicScores, model.topics.match(model.topics.resolve(tokens)), 1);
     add(cueScores, model.cues.match(model.cues.resolve(tokens)), 1);
     for (const { label, score } of model.cueContent.match(model.cueContent.resolve(tokens))) {
       cueScores.set(label, Math.max(cueScores.get(label) ?? 0, score));
     }
     // Transliteration terms are in Latin letters: only Latin words can match them (most messages have none).
-    const latin = model.translit ? tokens.filter((t) => LATIN_WORD.test(t)) : [];
+    const latin = model.translit ? latinWords(tokens) : NO_WORDS;
     if (model.translit && latin.length > 0) {
-      const scores = model.translit.match(model.translit.resolve(latin));
-      add(topicScores, scores.filter((s) => !isCue(s.label)), 1);
-      add(cueScores, scores.filter((s) => isCue(s.label)), 1);
+      for (const { label, score } of model.translit.match(model.translit.resolve(latin))) add(isCue(label) ? cueScores : topicScores, [{ label, score }], 1);
     }
     // German loanwords are understood in every language, also when written in Cyrillic letters ("айнбюргерунг").
     if (lang !== 'de') {
       const loanwords = this.loanwords(tokens, model, lang);
-      add(topicScores, german.topics.match(german.topics.resolve(loanwords)).filter((s) => this.serviceTopics.has(s.label)), LOANWORD);
+      add(topicScores, german.topics.match(german.topics.resolve(loanwords)), LOANWORD, this.serviceTopics);
     }
     // Crisis phrases of every language, so a crisis is caught even when the language was misread.
     for (const { label, score } of this.crossCrisis.match(this.crossCrisis.resolve(tokens, false))) cueScores.set(label, Math.max(cueScores.get(label) ?? 0, score));
 
     // Volunteers mostly write German; their cue counts in German too, whatever language was detected.
-    const onBehalf = [model, german].some((m) => m.onBehalf.match(m.onBehalf.resolve(tokens)).some((s) => s.score >= 0.5));
+    const onBehalf = matches(model.onBehalf, tokens) || (model !== german && matches(german.onBehalf, tokens));
     // Also in the conversation's language (a misread Finglish message), German and English (the words of privacy notices).
-    const deleteModels = new Set([model, ...(input.conversationLanguage ? [this.models.get(input.conversationLanguage)!] : []), german, this.models.get('en')!]);
-    const deleteData = [...deleteModels].some((m) => m.deleteData.match(m.deleteData.resolve(tokens)).some((s) => s.score >= 0.5));
-    const crisisKinds = CRISIS_KINDS.filter((k) => (cueScores.get(`crisis.${k}`) ?? 0) >= 0.5);
+    const conversation = input.conversationLanguage ? this.models.get(input.conversationLanguage)! : model;
+    const english = this.models.get('en')!;
+    const deleteData =
+      matches(model.deleteData, tokens) ||
+      (conversation !== model && matches(conversation.deleteData, tokens)) ||
+      (german !== model && german !== conversation && matches(german.deleteData, tokens)) ||
+      (english !== model && english !== conversation && matches(english.deleteData, tokens));
+    const crisisKinds: CrisisKind[] = [];
+    for (const k of CRISIS_KINDS) if ((cueScores.get(CRISIS_LABEL[k]) ?? 0) >= 0.5) crisisKinds.push(k);
     const crisis = crisisKinds.length > 0;
     const person = (cueScores.get('person') ?? 0) >= 0.5 || (topicScores.get('human') ?? 0) >= 1;
     // Entries: full text in the message's language. It re-ranks topics the lexicon found, never adds one.
@@ -230,15 +231,14 @@ export class Understanding {
       topicScores.set(id, (topicScores.get(id) ?? 0) + PROFILE * (hit.score / maxProfile) * (i === 0 ? 1 : 0.6));
     }
 
-    const areas = new Set(
-      [...topicScores].filter(([id, s]) => this.serviceTopics.has(id) && !GENERAL_COUNSELLING.has(id) && s >= AREA).map(([id]) => id.split('.')[0]),
-    );
+    const areas = new Set<string>();
+    for (const [id, s] of topicScores) if (s >= AREA && this.serviceTopics.has(id) && !GENERAL_COUNSELLING.has(id)) areas.add(id.split('.')[0]!);
     // Three life areas make a complex situation only when described, not when one word ("Duldung") touches three.
     // The general counselling services (JMD, MBE) are no life area: "advice for young people" is one need.
     const complex = (cueScores.get('complex') ?? 0) >= 0.5 || (topicScores.get('case-management') ?? 0) >= 1 || (areas.size >= 3 && tokens.length >= 8);
 
     // JMD and MBE counsel on everything; an age or "advice" next to a concrete need should not outrank the need.
-    const specific = [...topicScores].some(([id, s]) => this.serviceTopics.has(id) && !GENERAL_COUNSELLING.has(id) && s >= AREA);
+    const specific = areas.size > 0;
     if (specific) for (const id of GENERAL_COUNSELLING) if (topicScores.has(id)) topicScores.set(id, topicScores.get(id)! * 0.75);
     let bestService = this.bestService(topicScores);
     const oos = topicScores.get('out-of-scope') ?? 0;
@@ -265,7 +265,7 @@ export class Understanding {
     if (person && this.bestService(topicScores, GENERAL_COUNSELLING) < AREA) ranked = [ranked.find((t) => t.id === 'human')!, ...ranked.filter((t) => t.id !== 'human')];
     if (crisis) ranked = [{ id: 'emergency', score: 1 }, ...ranked.filter((t) => t.id !== 'emergency')];
 
-    const municipality = input.municipality ?? this.towns.findIn(input.text);
+    const municipality = input.municipality ?? this.towns.findInTokens(tokens, input.text);
     const entries = outOfScope ? [] : this.rankEntries(ranked, hits, municipality);
 
     return {
@@ -354,6 +354,26 @@ export class Understanding {
     const switching = tokens.length <= 3 || tokens.some((t) => model.switchWords.has(t));
     return switching ? { languageRequest: named } : {};
   }
+}
+
+/** Adds a matcher's label scores to a running total, optionally only for some labels. */
+function add(target: Map<string, number>, scores: readonly LabelScore[], factor: number, only?: ReadonlySet<string>): void {
+  for (const { label, score } of scores) if (!only || only.has(label)) target.set(label, (target.get(label) ?? 0) + score * factor);
+}
+
+/** Whether a one-label matcher (a wish to act for a family, to delete one's data) is met by the message. */
+function matches(matcher: TermMatcher, tokens: readonly string[]): boolean {
+  for (const s of matcher.match(matcher.resolve(tokens))) if (s.score >= 0.5) return true;
+  return false;
+}
+
+const NO_WORDS: readonly string[] = [];
+const CRISIS_LABEL = Object.fromEntries(CRISIS_KINDS.map((k) => [k, `crisis.${k}`])) as Record<CrisisKind, string>;
+
+function latinWords(tokens: readonly string[]): readonly string[] {
+  let out: string[] | undefined;
+  for (const t of tokens) if (LATIN_WORD.test(t)) (out ??= []).push(t);
+  return out ?? NO_WORDS;
 }
 
 function isCue(label: string): boolean {

@@ -11,6 +11,14 @@ export const DEVSET_DIR = fileURLToPath(new URL('../devset/', import.meta.url));
  * @remarks Its misses are printed for the record, not for fixing: it is the honest check against overfitting the development set.
  */
 export const HOLDOUT_DIR = join(DEVSET_DIR, 'holdout');
+/**
+ * Information-style questions (de, en, ar, uk): what people ask about the content of integration information pages
+ * ("How long does an integration course take?"), as opposed to the chat messages of the development set.
+ * Written for this project from the taxonomy's scopes, independently of the external benchmarks.
+ */
+export const INFO_DIR = join(DEVSET_DIR, 'info');
+/** Information-style questions by a second, independent author: never tuned on; only their scores are printed. */
+export const INFO_HOLDOUT_DIR = join(DEVSET_DIR, 'info-holdout');
 
 export const devCaseSchema = z.object({
   text: z.string().min(1),

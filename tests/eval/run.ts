@@ -1,11 +1,12 @@
 import { buildUnderstanding } from '../../bot/app.js';
-import { HOLDOUT_DIR, loadDevset } from './devset.js';
+import { HOLDOUT_DIR, INFO_DIR, INFO_HOLDOUT_DIR, loadDevset } from './devset.js';
 import { formatTable, score } from './metrics.js';
 import { langidSentences, langidWordPairs, omosqa } from './external.js';
 
 /**
  * `npm run eval`: understanding quality on the development set, per language, with the misses,
- * and apart from it on the held-out set (`tests/devset/holdout`).
+ * and apart from it on the held-out set (`tests/devset/holdout`); the same for information-style questions
+ * (`tests/devset/info`, `tests/devset/info-holdout`).
  * `npm run eval -- --external`: also language ID (lingua-py sentences and word pairs) and
  * OMoS-QA topic routing from ../shared/benchmarks (evaluation only, never tuned on).
  */
@@ -30,6 +31,17 @@ if (holdout.length > 0) {
   console.log(`\nHeld-out misses (${heldMisses.length}), for the record only:`);
   for (const m of heldMisses) console.log(`  ${m}`);
 }
+
+// Information-style questions: the development part with its misses, the held-out part with its scores only.
+const info = score(loadDevset(INFO_DIR), (c) => understanding.understand({ text: c.text }));
+console.log('\nInformation questions (tests/devset/info)\n');
+console.log(formatTable(info));
+const infoMisses = info.flatMap((r) => r.misses);
+console.log(`\nInformation-question misses (${infoMisses.length}):`);
+for (const m of infoMisses) console.log(`  ${m}`);
+const infoHeld = score(loadDevset(INFO_HOLDOUT_DIR), (c) => understanding.understand({ text: c.text }));
+console.log('\nInformation questions, held out (tests/devset/info-holdout, never tuned on; misses not listed)\n');
+console.log(formatTable(infoHeld));
 
 if (external) {
   console.log('\nExternal benchmarks (../shared/benchmarks, evaluation only)\n');
