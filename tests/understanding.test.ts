@@ -46,6 +46,14 @@ describe('language detection', () => {
     expect(u.understand({ text: 'zdraveite, tarsya kvartira pod naem, kade da pitam' }).language).toBe('bg');
   });
 
+  test('German terms quoted in an Arabic or Ukrainian question do not make it German', () => {
+    expect(u.understand({ text: 'ما هي خدمة الاستشارة للمهاجرين البالغين (Migrationsberatung für erwachsene Zuwanderer)؟' }).language).toBe('ar');
+    expect(u.understand({ text: 'Що таке право на перебування (Bleiberecht nach § 25b Aufenthaltsgesetz)?' }).language).toBe('uk');
+    expect(u.understand({ text: 'Що таке Chancen-Aufenthaltsrecht?' }).language).toBe('uk');
+    // A name in another script within a German sentence keeps it German.
+    expect(u.understand({ text: 'Termin bei der Ausländerbehörde für Олена Шевченко' }).language).toBe('de');
+  });
+
   test('an Iraqi Arabic message with چ stays Arabic', () => {
     expect(u.understand({ text: 'ابني عمره اربع سنين، وين اگدر اسجله بالروضة' }).language).toBe('ar');
   });

@@ -134,22 +134,45 @@ export class LanguageDetector {
   }
 }
 
-/** The script most letters of the text are written in. */
+/** Letters in brackets count this much: there people quote a term in another script ("ما هو (Pflegestützpunkt)؟"). */
+const BRACKETED = 0.2;
+
+/**
+ * The script the text is written in: the one with most letters, except that two or more words in Arabic or
+ * Cyrillic letters against at most twice as many Latin ones decide for that script. Newcomers quote German terms
+ * ("Що таке Chancen-Aufenthaltsrecht?"); German and English writers hardly ever write Arabic or Cyrillic words.
+ */
 export function dominantScript(text: string): Script {
-  let arabic = 0;
-  let cyrillic = 0;
-  let latin = 0;
+  const letters = { arabic: 0, cyrillic: 0, latin: 0 };
+  const words = { arabic: 0, cyrillic: 0, latin: 0 };
+  let depth = 0;
+  let inWord = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0xc0 && c <= 0x24f && c !== 0xd7 && c !== 0xf7)) latin++;
-    else if (c >= 0x400 && c <= 0x52f) cyrillic++;
-    else if ((c >= 0x600 && c <= 0x6ff) || (c >= 0x750 && c <= 0x77f) || (c >= 0xfb50 && c <= 0xfeff)) arabic++;
+    if (c === 0x28 || c === 0x5b) depth++;
+    else if ((c === 0x29 || c === 0x5d) && depth > 0) depth--;
+    const script = scriptOf(c);
+    if (!script) {
+      inWord = false;
+      continue;
+    }
+    letters[script] += depth > 0 ? BRACKETED : 1;
+    if (!inWord && depth === 0) words[script]++;
+    inWord = true;
   }
-  const max = Math.max(arabic, cyrillic, latin);
+  for (const script of ['arabic', 'cyrillic'] as const) if (words[script] >= 2 && words[script] * 2 >= words.latin) return script;
+  const max = Math.max(letters.arabic, letters.cyrillic, letters.latin);
   if (max === 0) return 'other';
-  if (arabic === max) return 'arabic';
-  if (cyrillic === max) return 'cyrillic';
+  if (letters.arabic === max) return 'arabic';
+  if (letters.cyrillic === max) return 'cyrillic';
   return 'latin';
+}
+
+function scriptOf(c: number): Exclude<Script, 'other'> | undefined {
+  if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0xc0 && c <= 0x24f && c !== 0xd7 && c !== 0xf7)) return 'latin';
+  if (c >= 0x400 && c <= 0x52f) return 'cyrillic';
+  if ((c >= 0x600 && c <= 0x6ff) || (c >= 0x750 && c <= 0x77f) || (c >= 0xfb50 && c <= 0xfeff)) return 'arabic';
+  return undefined;
 }
 
 /**
