@@ -4,7 +4,7 @@ import { runTurn } from '../dialogs/engine.js';
 import { initialState } from '../dialogs/state.js';
 import { germanSpelling, normalise, stem } from '../knowledge/understand/text.js';
 import { TermMatcher } from '../knowledge/understand/matcher.js';
-import { loadDevset } from './eval/devset.js';
+import { INFO_DIR, loadDevset } from './eval/devset.js';
 import { score } from './eval/metrics.js';
 
 const deps = engineDeps();
@@ -168,6 +168,19 @@ describe('quality floor on the development set (regression guard; targets are in
     expect(r.top3).toBeGreaterThanOrEqual(0.85);
     expect(r.top1).toBeGreaterThanOrEqual(0.65);
     expect(r.languageId).toBeGreaterThanOrEqual(0.9);
+  });
+});
+
+describe('quality floor on information-style questions (regression guard; scores are in npm run eval)', () => {
+  const rows = score(loadDevset(INFO_DIR), (c) => u.understand({ text: c.text }));
+  test('de, en, ar and uk each have the same questions, at least 100', () => {
+    expect(rows.map((r) => r.language).sort()).toEqual(['ar', 'de', 'en', 'uk']);
+    expect(new Set(rows.map((r) => r.cases)).size).toBe(1);
+    expect(rows[0]!.cases).toBeGreaterThanOrEqual(100);
+  });
+  test.each(rows.map((r) => [r.language, r] as const))('%s: top-1 ≥ 85 %, crisis recall 100 %', (_lang, r) => {
+    expect(r.top1).toBeGreaterThanOrEqual(0.85);
+    expect(r.crisisRecall).toBe(1);
   });
 });
 
