@@ -184,7 +184,10 @@ export class Understanding {
     // Transliteration terms are in Latin letters: only Latin words can match them (most messages have none).
     const latin = model.translit ? latinWords(tokens) : NO_WORDS;
     if (model.translit && latin.length > 0) {
-      for (const { label, score } of model.translit.match(model.translit.resolve(latin))) add(isCue(label) ? cueScores : topicScores, [{ label, score }], 1);
+      for (const { label, score } of model.translit.match(model.translit.resolve(latin))) {
+        const target = isCue(label) ? cueScores : topicScores;
+        target.set(label, (target.get(label) ?? 0) + score);
+      }
     }
     // German loanwords are understood in every language, also when written in Cyrillic letters ("айнбюргерунг").
     if (lang !== 'de') {
@@ -339,9 +342,9 @@ export class Understanding {
     return entries;
   }
 
-  /** "auf Arabisch bitte", "English", "по-українськи": a language named with a switch word, or alone. */
   /**
-   * A typed request to switch the language ("please in Arabic"). German named in a question about
+   * A typed request to switch the language ("auf Arabisch bitte", "English", "по-українськи"): a language named with a
+   * switch word, or alone in a short message. German named in a question about
    * language courses is the language to learn ("a German course"), not a switch.
    */
   private languageRequest(tokens: string[], model: LanguageModel, serviceTopic: string | undefined): { languageRequest?: Language } {

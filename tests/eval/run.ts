@@ -13,35 +13,28 @@ import { langidSentences, langidWordPairs, omosqa } from './external.js';
 const { understanding } = buildUnderstanding();
 const external = process.argv.includes('--external');
 
-const cases = loadDevset();
-const rows = score(cases, (c) => understanding.understand({ text: c.text }));
-console.log('Development set (tests/devset)\n');
-console.log(formatTable(rows));
-const misses = rows.flatMap((r) => r.misses);
-console.log(`\nMisses (${misses.length}):`);
-for (const m of misses) console.log(`  ${m}`);
-
-// The held-out set is reported apart: it was written before tuning, and its misses are never tuned on.
-const holdout = loadDevset(HOLDOUT_DIR);
-if (holdout.length > 0) {
-  const held = score(holdout, (c) => understanding.understand({ text: c.text }));
-  console.log('\nHeld-out set (tests/devset/holdout, never tuned on)\n');
-  console.log(formatTable(held));
-  const heldMisses = held.flatMap((r) => r.misses);
-  console.log(`\nHeld-out misses (${heldMisses.length}), for the record only:`);
-  for (const m of heldMisses) console.log(`  ${m}`);
+/**
+ * Scores one set and prints its table; its misses only when they are for working on (or for the record),
+ * never for a part kept back from tuning.
+ */
+function report(title: string, dir: string | undefined, misses: string | null): void {
+  const cases = loadDevset(dir);
+  if (cases.length === 0) return;
+  const rows = score(cases, (c) => understanding.understand({ text: c.text }));
+  console.log(`\n${title}\n`);
+  console.log(formatTable(rows));
+  if (misses === null) return;
+  const list = rows.flatMap((r) => r.misses);
+  console.log(`\n${misses} (${list.length}):`);
+  for (const m of list) console.log(`  ${m}`);
 }
 
+report('Development set (tests/devset)', undefined, 'Misses');
+// The held-out set was written before tuning; its misses are printed for the record and never tuned on.
+report('Held-out set (tests/devset/holdout, never tuned on)', HOLDOUT_DIR, 'Held-out misses, for the record only');
 // Information-style questions: the development part with its misses, the held-out part with its scores only.
-const info = score(loadDevset(INFO_DIR), (c) => understanding.understand({ text: c.text }));
-console.log('\nInformation questions (tests/devset/info)\n');
-console.log(formatTable(info));
-const infoMisses = info.flatMap((r) => r.misses);
-console.log(`\nInformation-question misses (${infoMisses.length}):`);
-for (const m of infoMisses) console.log(`  ${m}`);
-const infoHeld = score(loadDevset(INFO_HOLDOUT_DIR), (c) => understanding.understand({ text: c.text }));
-console.log('\nInformation questions, held out (tests/devset/info-holdout, never tuned on; misses not listed)\n');
-console.log(formatTable(infoHeld));
+report('Information questions (tests/devset/info)', INFO_DIR, 'Information-question misses');
+report('Information questions, held out (tests/devset/info-holdout, never tuned on; misses not listed)', INFO_HOLDOUT_DIR, null);
 
 if (external) {
   console.log('\nExternal benchmarks (../shared/benchmarks, evaluation only)\n');
