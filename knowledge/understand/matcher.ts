@@ -14,6 +14,28 @@ export interface LabelScore {
   score: number;
 }
 
+export interface MatcherOptions {
+  /** Words left out of terms and messages (a term made only of stop words keeps them). */
+  stopwords?: ReadonlySet<string>;
+  /**
+   * Shortest word that is matched with one edit; crisis cues use a longer one,
+   * since one letter turns harmless words into alarming ones ("lunch" → "punch").
+   */
+  minFuzzy?: number;
+  /** Match a term's words in any order within a short window (free word order: "z sobą skończyć"). */
+  anyOrder?: boolean;
+  /** Split unknown long words into known heads and tails (compounds); off for cues ("Kinderzuschlag" is no "Kind schlagen"). */
+  splitCompounds?: boolean;
+  /** Tolerate typos and compounds at all; off for phrases of many languages matched as written. */
+  tolerant?: boolean;
+}
+
+/** What one message word stands for in a matcher's vocabulary, and whether any of that can begin a term. */
+interface Resolution {
+  readonly words: readonly string[];
+  readonly starts: boolean;
+}
+
 export interface TermSource {
   label: string;
   terms: string[];
@@ -45,21 +67,23 @@ export class TermMatcher {
   /** A one-deletion variant → the vocabulary stems it came from. */
   private readonly deletions = new Map<string, string[]>();
 
-  /**
-   * @param minFuzzy shortest word that is matched with one edit; crisis cues use a longer one,
-   * since one letter turns harmless words into alarming ones ("lunch" → "punch").
-   */
+  private readonly stopwords: ReadonlySet<string>;
+  private readonly minFuzzy: number;
+  private readonly anyOrder: boolean;
+  private readonly splitCompounds: boolean;
+  private readonly tolerant: boolean;
+
   constructor(
     /** The stemmer's language; null matches normalised words as they are (for terms of several languages). */
     readonly language: Language | null,
     sources: TermSource[],
-    private readonly stopwords: ReadonlySet<string> = new Set(),
-    private readonly minFuzzy = MIN_FUZZY_LENGTH,
-    /** Match a term's words in any order within a short window (free word order: "z sobą skończyć"). */
-    private readonly anyOrder = false,
-    /** Split unknown long words into known heads and tails (compounds); off for cues ("Kinderzuschlag" is no "Kind schlagen"). */
-    private readonly splitCompounds = true,
+    options: MatcherOptions = {},
   ) {
+    this.stopwords = options.stopwords ?? new Set();
+    this.minFuzzy = options.minFuzzy ?? MIN_FUZZY_LENGTH;
+    this.anyOrder = options.anyOrder ?? false;
+    this.splitCompounds = options.splitCompounds ?? true;
+    this.tolerant = options.tolerant ?? true;
     const labelsPerTerm = new Map<string, Set<string>>();
     const parsed: Array<{ key: string; stems: string[]; label: string; weight: number }> = [];
     for (const source of sources) {
@@ -120,52 +144,48 @@ export class TermMatcher {
   }
 
   /**
-   * What each word resolves to (tolerant mode), remembered: the same words come again and again.
+   * What each word resolves to, remembered: the same words come again and again.
    * Words with digits (phone numbers, dates) are not remembered.
    */
-  private readonly resolved = new Map<string, readonly string[]>();
+  private readonly resolutions = new Map<string, Resolution>();
 
-  /** The message's stems, each mapped onto the vocabulary where a typo or a compound hides it. */
-  resolve(tokens: readonly string[], tolerant = true): string[] {
-    if (!tolerant) return this.resolveWords(tokens, false);
-    const out: string[] = [];
-    for (const token of tokens) {
-      let words = this.resolved.get(token);
-      if (!words) {
-        words = this.resolveWords([token], true);
-        if (!/\d/.test(token)) {
-          if (this.resolved.size >= RESOLVE_MEMO_LIMIT) this.resolved.clear();
-          this.resolved.set(token, words);
-        }
-      }
-      for (const w of words) out.push(w);
-    }
-    return out;
+  /**
+   * Scores every label whose terms occur in the message's words (normalised tokens).
+   * @remarks Most matchers (cues, deletion requests) find nothing in most messages: when no word can begin a term,
+   * this returns after one memo look-up per word, without allocating.
+   */
+  scan(tokens: readonly string[], explain?: string[]): readonly LabelScore[] {
+    let starts = false;
+    for (let i = 0; i < tokens.length && !starts; i++) starts = this.resolution(tokens[i]!).starts;
+    if (!starts) return NO_SCORES;
+    const resolved: string[] = [];
+    for (const token of tokens) for (const w of this.resolution(token).words) resolved.push(w);
+    return this.match(resolved, explain);
   }
 
-  private resolveWords(tokens: readonly string[], tolerant: boolean): string[] {
-    const out: string[] = [];
-    for (const token of tokens) {
-      if (this.stopwords.has(token)) continue;
-      const s = this.stemOf(token);
-      if (this.vocabulary.has(s) || this.vocabulary.has(token)) {
-        out.push(this.vocabulary.has(s) ? s : token);
-        continue;
-      }
-      if (!tolerant) {
-        out.push(s);
-        continue;
-      }
-      const fuzzy = this.fuzzy(s) ?? (s !== token ? this.fuzzy(token) : undefined);
-      if (fuzzy) {
-        out.push(fuzzy);
-        continue;
-      }
-      const affix = this.splitCompounds ? this.affix(token) : undefined;
-      if (affix) out.push(...affix);
-      else out.push(s);
+  private resolution(token: string): Resolution {
+    const known = this.resolutions.get(token);
+    if (known) return known;
+    const words = this.resolveWord(token);
+    let starts = false;
+    for (const w of words) if (this.byFirst.has(w) || this.combosByStem.has(w)) starts = true;
+    const r: Resolution = { words, starts };
+    if (!/\d/.test(token)) {
+      if (this.resolutions.size >= RESOLVE_MEMO_LIMIT) this.resolutions.clear();
+      this.resolutions.set(token, r);
     }
-    return out;
+    return r;
+  }
+
+  /** A word's stem, mapped onto the vocabulary where a typo or a compound hides it; nothing for a stop word. */
+  private resolveWord(token: string): string[] {
+    if (this.stopwords.has(token)) return [];
+    const s = this.stemOf(token);
+    if (this.vocabulary.has(s)) return [s];
+    if (this.vocabulary.has(token) || !this.tolerant) return [this.vocabulary.has(token) ? token : s];
+    const fuzzy = this.fuzzy(s) ?? (s !== token ? this.fuzzy(token) : undefined);
+    if (fuzzy) return [fuzzy];
+    return (this.splitCompounds ? this.affix(token) : undefined) ?? [s];
   }
 
   /** Memo of fuzzy look-ups: the same unknown words come again and again. */
@@ -219,9 +239,7 @@ export class TermMatcher {
    * Scores every label whose terms occur in the resolved stems; each distinct term counts once, and a term inside
    * a longer matched term of the same label adds nothing ("immigration office" within "appointment at the immigration office").
    */
-  match(resolved: readonly string[], explain?: string[]): readonly LabelScore[] {
-    // Most matchers (cues, deletion requests) find nothing in most messages: leave without allocating.
-    if (!this.anyStart(resolved)) return NO_SCORES;
+  private match(resolved: readonly string[], explain?: string[]): readonly LabelScore[] {
     const scores = new Map<string, number>();
     const counted = new Set<Term>();
     const hits: Array<{ term: Term; start: number; end: number }> = [];
@@ -263,12 +281,6 @@ export class TermMatcher {
       }
     }
     return [...scores].map(([label, score]) => ({ label, score })).sort((a, b) => b.score - a.score);
-  }
-
-  /** Whether any resolved stem can start a term or a combo. */
-  private anyStart(resolved: readonly string[]): boolean {
-    for (const s of resolved) if (this.byFirst.has(s) || this.combosByStem.has(s)) return true;
-    return false;
   }
 
   private stemOf(word: string): string {

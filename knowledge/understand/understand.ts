@@ -119,7 +119,7 @@ export class Understanding {
     this.serviceTopics = new Set(kb.taxonomy.topics.filter((t) => t.kind === 'service').map((t) => t.id));
     this.entryById = new Map(kb.services.map((e) => [e.id, e]));
     for (const e of kb.services) for (const t of e.topics) this.entriesByTopic.set(t, [...(this.entriesByTopic.get(t) ?? []), e.id]);
-    this.crossCrisis = new TermMatcher(null, crossCrisisSources(lexicons));
+    this.crossCrisis = new TermMatcher(null, crossCrisisSources(lexicons), { tolerant: false });
     for (const lang of LANGUAGES) {
       const words = new Map<string, 'yes' | 'no' | 'cancel'>();
       const lexicon = lexicons[lang];
@@ -153,12 +153,12 @@ export class Understanding {
     const out: string[] = [];
     for (const lang of new Set<Language>([language, 'de', 'en'])) {
       const m = this.models.get(lang)!;
-      m.topics.match(m.topics.resolve(tokens), out);
-      m.cues.match(m.cues.resolve(tokens), out);
-      m.cueContent.match(m.cueContent.resolve(tokens), out);
-      m.translit?.match(m.translit.resolve(tokens), out);
+      m.topics.scan(tokens, out);
+      m.cues.scan(tokens, out);
+      m.cueContent.scan(tokens, out);
+      m.translit?.scan(tokens, out);
     }
-    this.crossCrisis.match(this.crossCrisis.resolve(tokens, false), out);
+    this.crossCrisis.scan(tokens, out);
     return [...new Set(out)];
   }
 
@@ -176,15 +176,15 @@ export class Understanding {
 
     const topicScores = new Map<string, number>();
     const cueScores = new Map<string, number>();
-    add(topicScores, model.topics.match(model.topics.resolve(tokens)), 1);
-    add(cueScores, model.cues.match(model.cues.resolve(tokens)), 1);
-    for (const { label, score } of model.cueContent.match(model.cueContent.resolve(tokens))) {
+    add(topicScores, model.topics.scan(tokens), 1);
+    add(cueScores, model.cues.scan(tokens), 1);
+    for (const { label, score } of model.cueContent.scan(tokens)) {
       cueScores.set(label, Math.max(cueScores.get(label) ?? 0, score));
     }
     // Transliteration terms are in Latin letters: only Latin words can match them (most messages have none).
     const latin = model.translit ? latinWords(tokens) : NO_WORDS;
     if (model.translit && latin.length > 0) {
-      for (const { label, score } of model.translit.match(model.translit.resolve(latin))) {
+      for (const { label, score } of model.translit.scan(latin)) {
         const target = isCue(label) ? cueScores : topicScores;
         target.set(label, (target.get(label) ?? 0) + score);
       }
@@ -192,10 +192,10 @@ export class Understanding {
     // German loanwords are understood in every language, also when written in Cyrillic letters ("айнбюргерунг").
     if (lang !== 'de') {
       const loanwords = this.loanwords(tokens, model, lang);
-      add(topicScores, german.topics.match(german.topics.resolve(loanwords)), LOANWORD, this.serviceTopics);
+      add(topicScores, german.topics.scan(loanwords), LOANWORD, this.serviceTopics);
     }
     // Crisis phrases of every language, so a crisis is caught even when the language was misread.
-    for (const { label, score } of this.crossCrisis.match(this.crossCrisis.resolve(tokens, false))) cueScores.set(label, Math.max(cueScores.get(label) ?? 0, score));
+    for (const { label, score } of this.crossCrisis.scan(tokens)) cueScores.set(label, Math.max(cueScores.get(label) ?? 0, score));
 
     // Volunteers mostly write German; their cue counts in German too, whatever language was detected.
     const onBehalf = matches(model.onBehalf, tokens) || (model !== german && matches(german.onBehalf, tokens));
@@ -366,7 +366,7 @@ function add(target: Map<string, number>, scores: readonly LabelScore[], factor:
 
 /** Whether a one-label matcher (a wish to act for a family, to delete one's data) is met by the message. */
 function matches(matcher: TermMatcher, tokens: readonly string[]): boolean {
-  for (const s of matcher.match(matcher.resolve(tokens))) if (s.score >= 0.5) return true;
+  for (const s of matcher.scan(tokens)) if (s.score >= 0.5) return true;
   return false;
 }
 
@@ -408,7 +408,7 @@ function buildModel(lang: Language, lexicons: Lexicons): LanguageModel {
         Object.entries(lexicon.translit.topics).map(([key, terms]) => ({ label: key, terms: isCue(key) ? terms.filter((t) => !/^[\d\s]+$/.test(t)) : terms, weight: KEYWORD })),
       )
     : undefined;
-  const topics = new TermMatcher(lang, topicSources, stop);
+  const topics = new TermMatcher(lang, topicSources, { stopwords: stop });
   // Content words of cue phrases, kept where they are distinctive: long enough and not topic vocabulary.
   const contentSources = cueSources.map((source) => ({
     ...source,
@@ -421,10 +421,10 @@ function buildModel(lang: Language, lexicons: Lexicons): LanguageModel {
   }));
   return {
     topics,
-    cueContent: new TermMatcher(lang, contentSources, stop, CUE_FUZZY, true, false),
-    cues: new TermMatcher(lang, cueSources, new Set(), CUE_FUZZY, false, false),
-    onBehalf: new TermMatcher(lang, [{ label: 'onBehalf', terms: lexicon.onBehalf, weight: 1 }], new Set(), CUE_FUZZY, false, false),
-    deleteData: new TermMatcher(lang, [{ label: 'deleteData', terms: lexicon.deleteData, weight: 1 }], new Set(), CUE_FUZZY, true, false),
+    cueContent: new TermMatcher(lang, contentSources, { stopwords: stop, minFuzzy: CUE_FUZZY, anyOrder: true, splitCompounds: false }),
+    cues: new TermMatcher(lang, cueSources, { minFuzzy: CUE_FUZZY, splitCompounds: false }),
+    onBehalf: new TermMatcher(lang, [{ label: 'onBehalf', terms: lexicon.onBehalf, weight: 1 }], { minFuzzy: CUE_FUZZY, splitCompounds: false }),
+    deleteData: new TermMatcher(lang, [{ label: 'deleteData', terms: lexicon.deleteData, weight: 1 }], { minFuzzy: CUE_FUZZY, anyOrder: true, splitCompounds: false }),
     ...(translit ? { translit } : {}),
     names: new Map(
       (Object.entries(lexicon.languageNames) as Array<[Language, string[]]>).flatMap(([l, names]) =>
