@@ -81,9 +81,8 @@ export class ServiceFinder {
     }
     const terms = tokenize(normalise(q))
       .filter((w) => w.length >= 3)
-      .map((w) => stem(w, understood.language))
-      .join(' ');
-    const hits = terms ? this.search.search(terms, understood.language, 20) : [];
+      .map((w) => stem(w, understood.language));
+    const hits = terms.length > 0 ? this.search.search(terms, understood.language, 20) : [];
     const maxHit = hits[0]?.score ?? 1;
     for (const h of hits) if (h.score / maxHit >= 0.3) add(h.id, 0.5 * (h.score / maxHit));
 

@@ -48,9 +48,9 @@ export class EntrySearch {
 
   /**
    * Entry ids with MiniSearch scores, best first.
-   * @param query normalised, stemmed terms joined by spaces, as the understanding core builds them
+   * @param terms normalised, stemmed terms, as the understanding core builds them
    */
-  search(query: string, lang: Language, limit = 10): Array<{ id: string; score: number }> {
-    return this.indexes.get(lang)!.search(query).slice(0, limit);
+  search(terms: readonly string[], lang: Language, limit = 10): Array<{ id: string; score: number }> {
+    return this.indexes.get(lang)!.search(terms).slice(0, limit);
   }
 }

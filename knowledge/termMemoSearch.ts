@@ -3,48 +3,89 @@ import type { SearchOptions } from 'minisearch';
 
 const MEMO_LIMIT = 5_000;
 
+/** One term's hits: document numbers and their scores, side by side. */
+interface TermHits {
+  readonly docs: readonly number[];
+  readonly scores: readonly number[];
+}
+
 /**
  * A MiniSearch index queried with fixed options, its per-term results memoised: a query of
  * several terms is then scored from the memo instead of walking the index again.
  * @remarks Gives MiniSearch's own scores for an OR query of exact terms: each term's scores summed in
  * query order, times the number of distinct query terms that matched the document (MiniSearch's "quality").
  * The memo is per term, not per message: people reuse their words far more than their sentences.
+ * Documents are numbered, and sums are kept in arrays reused from query to query.
  */
 export class TermMemoSearch {
-  private readonly memo = new Map<string, ReadonlyArray<readonly [string, number]>>();
+  private readonly memo = new Map<string, TermHits>();
+  private readonly ids: string[] = [];
+  private readonly numbers = new Map<string, number>();
+  private readonly sums: number[] = [];
+  private readonly matched: number[] = [];
+  /** Whether a document has been hit by the current query (always all false between queries). */
+  private readonly hit: boolean[] = [];
 
   constructor(
     private readonly index: MiniSearch,
     private readonly options: SearchOptions,
   ) {}
 
-  /** Documents matching any of the space-separated, already processed query terms, best first. */
-  search(query: string): Array<{ id: string; score: number }> {
-    const sums = new Map<string, { score: number; terms: number }>();
-    const seen = new Set<string>();
-    for (const term of query.split(' ')) {
+  /** Documents matching any of the already processed query terms, best first. */
+  search(terms: readonly string[]): Array<{ id: string; score: number }> {
+    const touched: number[] = [];
+    for (let q = 0; q < terms.length; q++) {
+      const term = terms[q]!;
       if (!term) continue;
-      const first = !seen.has(term);
-      seen.add(term);
-      for (const [id, score] of this.termScores(term)) {
-        const sum = sums.get(id);
-        if (sum) {
-          sum.score += score;
-          if (first) sum.terms++;
-        } else sums.set(id, { score, terms: 1 });
+      // A repeated term adds to the score, not to the number of matched terms.
+      const first = terms.indexOf(term) === q;
+      const { docs, scores } = this.termScores(term);
+      for (let k = 0; k < docs.length; k++) {
+        const d = docs[k]!;
+        if (!this.hit[d]) {
+          this.hit[d] = true;
+          this.sums[d] = scores[k]!;
+          this.matched[d] = 1;
+          touched.push(d);
+        } else {
+          this.sums[d] = this.sums[d]! + scores[k]!;
+          if (first) this.matched[d] = this.matched[d]! + 1;
+        }
       }
     }
     const results: Array<{ id: string; score: number }> = [];
-    for (const [id, { score, terms }] of sums) results.push({ id, score: score * terms });
+    for (const d of touched) {
+      results.push({ id: this.ids[d]!, score: this.sums[d]! * this.matched[d]! });
+      this.hit[d] = false;
+    }
     return results.sort((a, b) => b.score - a.score);
   }
 
-  private termScores(term: string): ReadonlyArray<readonly [string, number]> {
+  private termScores(term: string): TermHits {
     let hits = this.memo.get(term);
     if (hits) return hits;
     if (this.memo.size >= MEMO_LIMIT) this.memo.clear();
-    hits = this.index.search(term, this.options).map((r) => [String(r.id), r.score] as const);
+    const docs: number[] = [];
+    const scores: number[] = [];
+    for (const r of this.index.search(term, this.options)) {
+      docs.push(this.number(String(r.id)));
+      scores.push(r.score);
+    }
+    hits = { docs, scores };
     this.memo.set(term, hits);
     return hits;
+  }
+
+  private number(id: string): number {
+    let n = this.numbers.get(id);
+    if (n === undefined) {
+      n = this.ids.length;
+      this.ids.push(id);
+      this.numbers.set(id, n);
+      this.sums.push(0);
+      this.matched.push(0);
+      this.hit.push(false);
+    }
+    return n;
   }
 }

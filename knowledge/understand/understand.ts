@@ -463,9 +463,11 @@ function buildTopicSearch(lang: Language, kb: KnowledgeBase, lexicons: Lexicons)
   return index;
 }
 
-/** The message as a full-text query: normalised, stemmed tokens joined by spaces. */
-function queryTerms(tokens: readonly string[], lang: Language): string {
-  return tokens.filter((t) => t.length >= 3).map((t) => stem(t, lang)).join(' ');
+/** The message as a full-text query: its normalised, stemmed words of three letters or more. */
+function queryTerms(tokens: readonly string[], lang: Language): string[] {
+  const out: string[] = [];
+  for (const t of tokens) if (t.length >= 3) out.push(stem(t, lang));
+  return out;
 }
 
 /**

@@ -19,9 +19,9 @@ describe('term-memoised search', () => {
     const options = { processTerm: (t: string) => t };
     const mini = index();
     const memo = new TermMemoSearch(mini, options);
-    memo.search(query); // fills the memo
+    memo.search(query.split(' ')); // fills the memo
     const expected = mini.search(query, options).map((r) => ({ id: String(r.id), score: r.score }));
-    const got = memo.search(query);
+    const got = memo.search(query.split(' '));
     expect(got.map((r) => r.id)).toEqual(expected.map((r) => r.id));
     for (const [i, r] of got.entries()) expect(r.score).toBeCloseTo(expected[i]!.score, 10);
   });
