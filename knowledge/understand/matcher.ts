@@ -6,6 +6,20 @@ interface Term {
   stems: string[];
   label: string;
   weight: number;
+  /** Whether the term's words may come in any order (see MatcherOptions.anyOrder). */
+  anyOrder: boolean;
+  /** Order of creation: hits are reported in message order, then in lexicon order. */
+  seq: number;
+  /** The scan that last took this term as a candidate (terms are collected once per scan without a set). */
+  mark: number;
+}
+
+/** A combination term ("kind + allein"): every part anywhere in the message. */
+interface Combo {
+  parts: string[][];
+  label: string;
+  weight: number;
+  key: string;
 }
 
 /** A label found in a message, with the summed weight of its distinct matched terms. */
@@ -30,10 +44,10 @@ export interface MatcherOptions {
   tolerant?: boolean;
 }
 
-/** What one message word stands for in a matcher's vocabulary, and whether any of that can begin a term. */
+/** What one message word stands for in a matcher's vocabulary, and whether any of that is a term's key stem. */
 interface Resolution {
   readonly words: readonly string[];
-  readonly starts: boolean;
+  readonly keys: boolean;
 }
 
 export interface TermSource {
@@ -41,9 +55,14 @@ export interface TermSource {
   terms: string[];
   /** Weight of each term before sharing between labels. */
   weight: number;
+  /** Overrides the matcher's anyOrder for this source's terms. */
+  anyOrder?: boolean;
 }
 
 const MIN_FUZZY_LENGTH = 5;
+const ASCII_WORD = /^[a-z0-9]+$/;
+/** A typo or a compound split keeps a word's script: a word without ASCII letters or digits never meets an ASCII stem. */
+const ASCII_LETTER = /[a-z0-9]/;
 /** The shared answer of a match that found nothing (never mutated by callers). */
 const NO_SCORES: readonly LabelScore[] = [];
 const MIN_AFFIX_LENGTH = 4;
@@ -58,17 +77,30 @@ const RESOLVE_MEMO_LIMIT = 20_000;
  * @remarks Built once at start from the lexicon; matching is allocation-light for the hot path.
  */
 export class TermMatcher {
-  private readonly byFirst = new Map<string, Term[]>();
+  /**
+   * Terms by their key stem, the longest of their stems: a term can only occur in a message that has its key,
+   * and the key is rarely a function word ("i want to die" is looked at only when "want" or "die" occurs).
+   */
+  private readonly byKey = new Map<string, Term[]>();
   /** Terms written "a + b": every part anywhere in the message ("kind + allein"). */
-  private readonly combos: Array<{ parts: string[][]; label: string; weight: number; key: string }> = [];
+  private readonly combos: Combo[] = [];
   /** Combos by the first stem of their first part: only those whose first stem occurs are checked. */
-  private readonly combosByStem = new Map<string, Array<{ parts: string[][]; label: string; weight: number; key: string }>>();
+  private readonly combosByStem = new Map<string, Combo[]>();
+  private scans = 0;
+  /** The resolutions of the message being scanned, reused from scan to scan. */
+  private readonly current: Resolution[] = [];
   private readonly vocabulary = new Set<string>();
   /** A one-deletion variant → the vocabulary stems it came from. */
   private readonly deletions = new Map<string, string[]>();
 
   private readonly stopwords: ReadonlySet<string>;
   private readonly minFuzzy: number;
+  /**
+   * Whether every stem is in ASCII letters and digits: such a matcher cannot match a message without them
+   * (German cues in an Arabic message), so it need not look the words up.
+   */
+  readonly ascii: boolean;
+  /** Whether any term may match in any order. */
   private readonly anyOrder: boolean;
   private readonly splitCompounds: boolean;
   private readonly tolerant: boolean;
@@ -81,11 +113,10 @@ export class TermMatcher {
   ) {
     this.stopwords = options.stopwords ?? new Set();
     this.minFuzzy = options.minFuzzy ?? MIN_FUZZY_LENGTH;
-    this.anyOrder = options.anyOrder ?? false;
     this.splitCompounds = options.splitCompounds ?? true;
     this.tolerant = options.tolerant ?? true;
     const labelsPerTerm = new Map<string, Set<string>>();
-    const parsed: Array<{ key: string; stems: string[]; label: string; weight: number }> = [];
+    const parsed: Array<{ key: string; stems: string[]; label: string; weight: number; anyOrder: boolean }> = [];
     for (const source of sources) {
       for (const raw of source.terms) {
         if (raw.includes(' + ')) {
@@ -98,7 +129,7 @@ export class TermMatcher {
         const stems = this.stemTerm(raw);
         if (stems.length === 0) continue;
         const key = stems.join(' ');
-        parsed.push({ key, stems, label: source.label, weight: source.weight });
+        parsed.push({ key, stems, label: source.label, weight: source.weight, anyOrder: source.anyOrder ?? options.anyOrder ?? false });
         let labels = labelsPerTerm.get(key);
         if (!labels) labelsPerTerm.set(key, (labels = new Set()));
         labels.add(source.label);
@@ -112,13 +143,15 @@ export class TermMatcher {
       const shared = labelsPerTerm.get(p.key)!.size;
       // Longer terms are more specific; terms shared by several labels say less about each.
       const weight = (p.weight * (1 + 0.5 * (p.stems.length - 1))) / Math.sqrt(shared);
-      const term: Term = { stems: p.stems, label: p.label, weight };
-      const first = p.stems[0]!;
-      const list = this.byFirst.get(first);
+      const term: Term = { stems: p.stems, label: p.label, weight, anyOrder: p.anyOrder, seq: seen.size, mark: 0 };
+      const key = p.stems.reduce((a, b) => (b.length > a.length ? b : a));
+      const list = this.byKey.get(key);
       if (list) list.push(term);
-      else this.byFirst.set(first, [term]);
+      else this.byKey.set(key, [term]);
       for (const s of p.stems) this.vocabulary.add(s);
     }
+    this.anyOrder = parsed.some((p) => p.anyOrder);
+    this.ascii = [...this.vocabulary].every((w) => ASCII_WORD.test(w));
     for (const combo of this.combos) {
       const first = combo.parts[0]![0]!;
       const list = this.combosByStem.get(first);
@@ -151,15 +184,22 @@ export class TermMatcher {
 
   /**
    * Scores every label whose terms occur in the message's words (normalised tokens).
-   * @remarks Most matchers (cues, deletion requests) find nothing in most messages: when no word can begin a term,
+   * @remarks Most matchers (cues, deletion requests) find nothing in most messages: when no word is a term's key,
    * this returns after one memo look-up per word, without allocating.
    */
   scan(tokens: readonly string[], explain?: string[]): readonly LabelScore[] {
-    let starts = false;
-    for (let i = 0; i < tokens.length && !starts; i++) starts = this.resolution(tokens[i]!).starts;
-    if (!starts) return NO_SCORES;
+    if (this.ascii && !tokens.some((t) => ASCII_LETTER.test(t))) return NO_SCORES;
+    const current = this.current;
+    current.length = 0;
+    let keys = false;
+    for (const token of tokens) {
+      const r = this.resolution(token);
+      current.push(r);
+      if (r.keys) keys = true;
+    }
+    if (!keys) return NO_SCORES;
     const resolved: string[] = [];
-    for (const token of tokens) for (const w of this.resolution(token).words) resolved.push(w);
+    for (const r of current) for (const w of r.words) resolved.push(w);
     return this.match(resolved, explain);
   }
 
@@ -167,9 +207,9 @@ export class TermMatcher {
     const known = this.resolutions.get(token);
     if (known) return known;
     const words = this.resolveWord(token);
-    let starts = false;
-    for (const w of words) if (this.byFirst.has(w) || this.combosByStem.has(w)) starts = true;
-    const r: Resolution = { words, starts };
+    let keys = false;
+    for (const w of words) if (this.byKey.has(w) || this.combosByStem.has(w)) keys = true;
+    const r: Resolution = { words, keys };
     if (!/\d/.test(token)) {
       if (this.resolutions.size >= RESOLVE_MEMO_LIMIT) this.resolutions.clear();
       this.resolutions.set(token, r);
@@ -240,22 +280,21 @@ export class TermMatcher {
    * a longer matched term of the same label adds nothing ("immigration office" within "appointment at the immigration office").
    */
   private match(resolved: readonly string[], explain?: string[]): readonly LabelScore[] {
+    const candidates = this.candidates(resolved);
     const scores = new Map<string, number>();
     const counted = new Set<Term>();
-    const hits: Array<{ term: Term; start: number; end: number }> = [];
-    for (let i = 0; i < resolved.length; i++) {
-      const candidates = this.byFirst.get(resolved[i]!);
-      if (!candidates) continue;
-      for (const term of candidates) {
-        if (counted.has(term)) continue;
+    let hits: Array<{ term: Term; start: number; end: number }> = [];
+    for (const term of candidates) {
+      for (let i = resolved.indexOf(term.stems[0]!); i >= 0; i = resolved.indexOf(term.stems[0]!, i + 1)) {
         const end = matchEnd(resolved, i, term.stems);
         if (end < 0) continue;
         counted.add(term);
         hits.push({ term, start: i, end });
+        break;
       }
     }
-    // Longest first, so that the terms they contain can be recognised as contained.
-    if (hits.length > 1) hits.sort((a, b) => b.term.stems.length - a.term.stems.length);
+    // In message order, then lexicon order; then longest first (a stable sort), so that the terms they contain can be recognised as contained.
+    if (hits.length > 1) hits = hits.sort((a, b) => a.start - b.start || a.term.seq - b.term.seq).sort((a, b) => b.term.stems.length - a.term.stems.length);
     for (let h = 0; h < hits.length; h++) {
       const { term, start, end } = hits[h]!;
       let inside = false;
@@ -267,7 +306,7 @@ export class TermMatcher {
       explain?.push(`${term.label}:${term.stems.join(' ')}`);
       scores.set(term.label, (scores.get(term.label) ?? 0) + term.weight);
     }
-    if (this.anyOrder) this.matchUnordered(resolved, counted, scores, explain);
+    if (this.anyOrder) this.matchUnordered(resolved, candidates, counted, scores, explain);
     if (this.combos.length > 0) {
       const present = new Set(resolved);
       for (const first of present) {
@@ -287,20 +326,42 @@ export class TermMatcher {
     return this.language ? stem(word, this.language) : word;
   }
 
-  /** Terms whose words all occur within a window of the message, in any order. */
-  private matchUnordered(resolved: readonly string[], counted: Set<Term>, scores: Map<string, number>, explain?: string[]): void {
-    const window = 2;
-    for (let j = 0; j < resolved.length; j++) {
-      const candidates = this.byFirst.get(resolved[j]!);
-      if (!candidates) continue;
-      const slice = resolved.slice(Math.max(0, j - window), j + window + 1);
-      for (const term of candidates) {
-        // Only distinctive words may come in any order; short ones ("nie", "isc") would pair up by chance.
-        if (counted.has(term) || term.stems.length < 2 || term.stems.some((s) => s.length < 4) || !term.stems.every((s) => slice.includes(s))) continue;
-        counted.add(term);
-        explain?.push(`${term.label}:${term.stems.join(' ')} (any order)`);
-        scores.set(term.label, (scores.get(term.label) ?? 0) + term.weight);
+  /** The terms whose key stem occurs in the message, each once, in lexicon order. */
+  private candidates(resolved: readonly string[]): Term[] {
+    const mark = ++this.scans;
+    const out: Term[] = [];
+    for (const w of resolved) {
+      const terms = this.byKey.get(w);
+      if (!terms) continue;
+      for (const term of terms) {
+        if (term.mark === mark) continue;
+        term.mark = mark;
+        out.push(term);
       }
+    }
+    return out.length > 1 ? out.sort((a, b) => a.seq - b.seq) : out;
+  }
+
+  /** Terms whose words all occur within a window of the message, in any order. */
+  private matchUnordered(resolved: readonly string[], candidates: readonly Term[], counted: Set<Term>, scores: Map<string, number>, explain?: string[]): void {
+    const window = 2;
+    const found: Array<{ term: Term; at: number }> = [];
+    for (const term of candidates) {
+      // Only distinctive words may come in any order; short ones ("nie", "isc") would pair up by chance.
+      if (!term.anyOrder || counted.has(term) || term.stems.length < 2 || term.stems.some((s) => s.length < 4)) continue;
+      for (let j = resolved.indexOf(term.stems[0]!); j >= 0; j = resolved.indexOf(term.stems[0]!, j + 1)) {
+        const from = Math.max(0, j - window);
+        const to = Math.min(resolved.length, j + window + 1);
+        if (!term.stems.every((s) => within(resolved, s, from, to))) continue;
+        found.push({ term, at: j });
+        break;
+      }
+    }
+    found.sort((a, b) => a.at - b.at || a.term.seq - b.term.seq);
+    for (const { term } of found) {
+      counted.add(term);
+      explain?.push(`${term.label}:${term.stems.join(' ')} (any order)`);
+      scores.set(term.label, (scores.get(term.label) ?? 0) + term.weight);
     }
   }
 
@@ -319,6 +380,12 @@ function matchEnd(resolved: readonly string[], start: number, stems: readonly st
     pos = next;
   }
   return pos;
+}
+
+/** Whether a stem occurs in resolved[from, to). */
+function within(resolved: readonly string[], stem: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (resolved[i] === stem) return true;
+  return false;
 }
 
 function deletionsOf(word: string): string[] {

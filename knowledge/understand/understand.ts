@@ -75,15 +75,14 @@ const AREA = 0.9;
 
 interface LanguageModel {
   topics: TermMatcher;
-  /** Crisis, person and complex cues, matched as whole phrases (stop words kept: "want to die"). */
+  /**
+   * Crisis, person and complex cues, "asking for a family" and "delete my data", matched as whole phrases (stop words kept: "want to die");
+   * deletion requests also in any word order ("meine Daten bitte löschen").
+   */
   cues: TermMatcher;
   /** The same cues by their content words only ("ما عم يتنفس" also catches "لا يتنفس"), where those words are distinctive. */
   cueContent: TermMatcher;
   translit?: TermMatcher;
-  /** "Asking for a family": whole phrases, stop words kept, like the cues. */
-  onBehalf: TermMatcher;
-  /** "Delete my data": whole phrases, stop words kept, words in any order ("meine Daten bitte löschen"). */
-  deleteData: TermMatcher;
   /** Language names (one or two words, normalised) → the language they name. */
   names: Map<string, Language>;
   switchWords: Set<string>;
@@ -177,7 +176,8 @@ export class Understanding {
     const topicScores = new Map<string, number>();
     const cueScores = new Map<string, number>();
     add(topicScores, model.topics.scan(tokens), 1);
-    add(cueScores, model.cues.scan(tokens), 1);
+    const ownCues = model.cues.scan(tokens);
+    for (const { label, score } of ownCues) if (isCue(label)) cueScores.set(label, (cueScores.get(label) ?? 0) + score);
     for (const { label, score } of model.cueContent.scan(tokens)) {
       cueScores.set(label, Math.max(cueScores.get(label) ?? 0, score));
     }
@@ -198,15 +198,16 @@ export class Understanding {
     for (const { label, score } of this.crossCrisis.scan(tokens)) cueScores.set(label, Math.max(cueScores.get(label) ?? 0, score));
 
     // Volunteers mostly write German; their cue counts in German too, whatever language was detected.
-    const onBehalf = matches(model.onBehalf, tokens) || (model !== german && matches(german.onBehalf, tokens));
+    const germanCues = model === german ? ownCues : german.cues.scan(tokens);
+    const onBehalf = has(ownCues, ON_BEHALF) || has(germanCues, ON_BEHALF);
     // Also in the conversation's language (a misread Finglish message), German and English (the words of privacy notices).
     const conversation = input.conversationLanguage ? this.models.get(input.conversationLanguage)! : model;
     const english = this.models.get('en')!;
     const deleteData =
-      matches(model.deleteData, tokens) ||
-      (conversation !== model && matches(conversation.deleteData, tokens)) ||
-      (german !== model && german !== conversation && matches(german.deleteData, tokens)) ||
-      (english !== model && english !== conversation && matches(english.deleteData, tokens));
+      has(ownCues, DELETE_DATA) ||
+      (conversation !== model && has(conversation.cues.scan(tokens), DELETE_DATA)) ||
+      (german !== conversation && has(germanCues, DELETE_DATA)) ||
+      (english !== model && english !== conversation && has(english.cues.scan(tokens), DELETE_DATA));
     const crisisKinds: CrisisKind[] = [];
     for (const k of CRISIS_KINDS) if ((cueScores.get(CRISIS_LABEL[k]) ?? 0) >= 0.5) crisisKinds.push(k);
     const crisis = crisisKinds.length > 0;
@@ -364,9 +365,12 @@ function add(target: Map<string, number>, scores: readonly LabelScore[], factor:
   for (const { label, score } of scores) if (!only || only.has(label)) target.set(label, (target.get(label) ?? 0) + score * factor);
 }
 
-/** Whether a one-label matcher (a wish to act for a family, to delete one's data) is met by the message. */
-function matches(matcher: TermMatcher, tokens: readonly string[]): boolean {
-  for (const s of matcher.scan(tokens)) if (s.score >= 0.5) return true;
+const ON_BEHALF = 'onBehalf';
+const DELETE_DATA = 'deleteData';
+
+/** Whether a cue (a wish to act for a family, to delete one's data) is met by the message. */
+function has(scores: readonly LabelScore[], label: string): boolean {
+  for (const s of scores) if (s.label === label && s.score >= 0.5) return true;
   return false;
 }
 
@@ -401,6 +405,10 @@ function buildModel(lang: Language, lexicons: Lexicons): LanguageModel {
   // A number alone (112, 110) is a question about the number, not a crisis.
   const crisisSources: TermSource[] = CRISIS_KINDS.map((k) => ({ label: `crisis.${k}`, terms: lexicon.crisis[k].filter((t) => !/^[\d\s]+$/.test(t)), weight: 1 }));
   const cueSources: TermSource[] = [...crisisSources, { label: 'person', terms: lexicon.person, weight: 1 }, { label: 'complex', terms: lexicon.complex, weight: 1 }];
+  const actionSources: TermSource[] = [
+    { label: ON_BEHALF, terms: lexicon.onBehalf, weight: 1 },
+    { label: DELETE_DATA, terms: lexicon.deleteData, weight: 1, anyOrder: true },
+  ];
 
   const translit = lexicon.translit
     ? new TermMatcher(
@@ -422,9 +430,7 @@ function buildModel(lang: Language, lexicons: Lexicons): LanguageModel {
   return {
     topics,
     cueContent: new TermMatcher(lang, contentSources, { stopwords: stop, minFuzzy: CUE_FUZZY, anyOrder: true, splitCompounds: false }),
-    cues: new TermMatcher(lang, cueSources, { minFuzzy: CUE_FUZZY, splitCompounds: false }),
-    onBehalf: new TermMatcher(lang, [{ label: 'onBehalf', terms: lexicon.onBehalf, weight: 1 }], { minFuzzy: CUE_FUZZY, splitCompounds: false }),
-    deleteData: new TermMatcher(lang, [{ label: 'deleteData', terms: lexicon.deleteData, weight: 1 }], { minFuzzy: CUE_FUZZY, anyOrder: true, splitCompounds: false }),
+    cues: new TermMatcher(lang, [...cueSources, ...actionSources], { minFuzzy: CUE_FUZZY, splitCompounds: false }),
     ...(translit ? { translit } : {}),
     names: new Map(
       (Object.entries(lexicon.languageNames) as Array<[Language, string[]]>).flatMap(([l, names]) =>
