@@ -12,6 +12,8 @@ interface Term {
   seq: number;
   /** The scan that last took this term as a candidate (terms are collected once per scan without a set). */
   mark: number;
+  /** The scan that last counted this term as found. */
+  found: number;
 }
 
 /** A combination term ("kind + allein"): every part anywhere in the message. */
@@ -143,7 +145,7 @@ export class TermMatcher {
       const shared = labelsPerTerm.get(p.key)!.size;
       // Longer terms are more specific; terms shared by several labels say less about each.
       const weight = (p.weight * (1 + 0.5 * (p.stems.length - 1))) / Math.sqrt(shared);
-      const term: Term = { stems: p.stems, label: p.label, weight, anyOrder: p.anyOrder, seq: seen.size, mark: 0 };
+      const term: Term = { stems: p.stems, label: p.label, weight, anyOrder: p.anyOrder, seq: seen.size, mark: 0, found: 0 };
       const key = p.stems.reduce((a, b) => (b.length > a.length ? b : a));
       const list = this.byKey.get(key);
       if (list) list.push(term);
@@ -281,24 +283,26 @@ export class TermMatcher {
    */
   private match(resolved: readonly string[], explain?: string[]): readonly LabelScore[] {
     const candidates = this.candidates(resolved);
+    const scan = this.scans;
     const scores = new Map<string, number>();
-    const counted = new Set<Term>();
-    let hits: Array<{ term: Term; start: number; end: number }> = [];
+    const hits: Array<{ term: Term; start: number; end: number }> = [];
     for (const term of candidates) {
       for (let i = resolved.indexOf(term.stems[0]!); i >= 0; i = resolved.indexOf(term.stems[0]!, i + 1)) {
-        const end = matchEnd(resolved, i, term.stems);
+        const end = term.stems.length === 1 ? i : matchEnd(resolved, i, term.stems);
         if (end < 0) continue;
-        counted.add(term);
+        term.found = scan;
         hits.push({ term, start: i, end });
         break;
       }
     }
-    // In message order, then lexicon order; then longest first (a stable sort), so that the terms they contain can be recognised as contained.
-    if (hits.length > 1) hits = hits.sort((a, b) => a.start - b.start || a.term.seq - b.term.seq).sort((a, b) => b.term.stems.length - a.term.stems.length);
+    // Longest first, so that the terms they contain can be recognised as contained; then in message and lexicon order.
+    if (hits.length > 1) hits.sort((a, b) => b.term.stems.length - a.term.stems.length || a.start - b.start || a.term.seq - b.term.seq);
+    // Only a term of several words can contain another.
+    const nested = hits.length > 1 && hits[0]!.term.stems.length > 1;
     for (let h = 0; h < hits.length; h++) {
       const { term, start, end } = hits[h]!;
       let inside = false;
-      for (let k = 0; k < h && !inside; k++) {
+      for (let k = 0; k < h && !inside && nested; k++) {
         const outer = hits[k]!;
         inside = outer.term.label === term.label && outer.term.stems.length > term.stems.length && outer.start <= start && outer.end >= end;
       }
@@ -306,7 +310,7 @@ export class TermMatcher {
       explain?.push(`${term.label}:${term.stems.join(' ')}`);
       scores.set(term.label, (scores.get(term.label) ?? 0) + term.weight);
     }
-    if (this.anyOrder) this.matchUnordered(resolved, candidates, counted, scores, explain);
+    if (this.anyOrder) this.matchUnordered(resolved, candidates, scores, explain);
     if (this.combos.length > 0) {
       const present = new Set(resolved);
       for (const first of present) {
@@ -326,7 +330,7 @@ export class TermMatcher {
     return this.language ? stem(word, this.language) : word;
   }
 
-  /** The terms whose key stem occurs in the message, each once, in lexicon order. */
+  /** The terms whose key stem occurs in the message, each once. */
   private candidates(resolved: readonly string[]): Term[] {
     const mark = ++this.scans;
     const out: Term[] = [];
@@ -339,16 +343,16 @@ export class TermMatcher {
         out.push(term);
       }
     }
-    return out.length > 1 ? out.sort((a, b) => a.seq - b.seq) : out;
+    return out;
   }
 
   /** Terms whose words all occur within a window of the message, in any order. */
-  private matchUnordered(resolved: readonly string[], candidates: readonly Term[], counted: Set<Term>, scores: Map<string, number>, explain?: string[]): void {
+  private matchUnordered(resolved: readonly string[], candidates: readonly Term[], scores: Map<string, number>, explain?: string[]): void {
     const window = 2;
     const found: Array<{ term: Term; at: number }> = [];
     for (const term of candidates) {
       // Only distinctive words may come in any order; short ones ("nie", "isc") would pair up by chance.
-      if (!term.anyOrder || counted.has(term) || term.stems.length < 2 || term.stems.some((s) => s.length < 4)) continue;
+      if (!term.anyOrder || term.found === this.scans || term.stems.length < 2 || term.stems.some((s) => s.length < 4)) continue;
       for (let j = resolved.indexOf(term.stems[0]!); j >= 0; j = resolved.indexOf(term.stems[0]!, j + 1)) {
         const from = Math.max(0, j - window);
         const to = Math.min(resolved.length, j + window + 1);
@@ -359,7 +363,6 @@ export class TermMatcher {
     }
     found.sort((a, b) => a.at - b.at || a.term.seq - b.term.seq);
     for (const { term } of found) {
-      counted.add(term);
       explain?.push(`${term.label}:${term.stems.join(' ')} (any order)`);
       scores.set(term.label, (scores.get(term.label) ?? 0) + term.weight);
     }

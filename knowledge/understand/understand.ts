@@ -58,6 +58,7 @@ const GENERAL_COUNSELLING = new Set(['counselling.youth', 'counselling.adult']);
 const CYRILLIC_LANGUAGES: ReadonlySet<Language> = new Set(['ru', 'uk', 'bg']);
 /** A word with a Latin letter (digits alone, like "112", need no transliteration matcher). */
 const LATIN_WORD = /[a-z]/;
+const ASCII_LETTER = /[a-z0-9]/;
 /** Shortest Cyrillic word that is tried as a German loanword (shorter ones match German words by chance). */
 const LOANWORD_LENGTH = 5;
 
@@ -296,8 +297,10 @@ export class Understanding {
    * know (a known "duldung" already counted there) and that are not its stop words, and Cyrillic ones spelt the German way, since they are often
    * German terms ("бляйберехт").
    */
-  private loanwords(tokens: readonly string[], model: LanguageModel, lang: Language): string[] {
+  private loanwords(tokens: readonly string[], model: LanguageModel, lang: Language): readonly string[] {
     const cyrillic = CYRILLIC_LANGUAGES.has(lang);
+    // Outside Cyrillic, German words come in Latin letters: without any, an ASCII German matcher has nothing to find.
+    if (!cyrillic && this.models.get('de')!.topics.ascii && !tokens.some((t) => ASCII_LETTER.test(t))) return NO_WORDS;
     const out: string[] = [];
     for (const t of tokens) {
       if (model.stopwords.has(t) || model.topics.knows(stem(t, lang))) continue;
