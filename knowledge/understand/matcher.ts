@@ -80,10 +80,12 @@ const RESOLVE_MEMO_LIMIT = 20_000;
  */
 export class TermMatcher {
   /**
-   * Terms by their key stem, the longest of their stems: a term can only occur in a message that has its key,
+   * Terms of several words by their key stem, the longest of their stems: a term can only occur in a message that has its key,
    * and the key is rarely a function word ("i want to die" is looked at only when "want" or "die" occurs).
    */
   private readonly byKey = new Map<string, Term[]>();
+  /** Terms of one word, by that word: found wherever it occurs, without a walk through the message. */
+  private readonly single = new Map<string, Term[]>();
   /** Terms written "a + b": every part anywhere in the message ("kind + allein"). */
   private readonly combos: Combo[] = [];
   /** Combos by the first stem of their first part: only those whose first stem occurs are checked. */
@@ -146,10 +148,11 @@ export class TermMatcher {
       // Longer terms are more specific; terms shared by several labels say less about each.
       const weight = (p.weight * (1 + 0.5 * (p.stems.length - 1))) / Math.sqrt(shared);
       const term: Term = { stems: p.stems, label: p.label, weight, anyOrder: p.anyOrder, seq: seen.size, mark: 0, found: 0 };
+      const index = p.stems.length === 1 ? this.single : this.byKey;
       const key = p.stems.reduce((a, b) => (b.length > a.length ? b : a));
-      const list = this.byKey.get(key);
+      const list = index.get(key);
       if (list) list.push(term);
-      else this.byKey.set(key, [term]);
+      else index.set(key, [term]);
       for (const s of p.stems) this.vocabulary.add(s);
     }
     this.anyOrder = parsed.some((p) => p.anyOrder);
@@ -210,7 +213,7 @@ export class TermMatcher {
     if (known) return known;
     const words = this.resolveWord(token);
     let keys = false;
-    for (const w of words) if (this.byKey.has(w) || this.combosByStem.has(w)) keys = true;
+    for (const w of words) if (this.single.has(w) || this.byKey.has(w) || this.combosByStem.has(w)) keys = true;
     const r: Resolution = { words, keys };
     if (!/\d/.test(token)) {
       if (this.resolutions.size >= RESOLVE_MEMO_LIMIT) this.resolutions.clear();
@@ -285,30 +288,36 @@ export class TermMatcher {
     const candidates = this.candidates(resolved);
     const scan = this.scans;
     const scores = new Map<string, number>();
+    // Terms of several words first, longest first, so that the terms they contain can be recognised as contained;
+    // then in message and lexicon order.
     const hits: Array<{ term: Term; start: number; end: number }> = [];
     for (const term of candidates) {
       for (let i = resolved.indexOf(term.stems[0]!); i >= 0; i = resolved.indexOf(term.stems[0]!, i + 1)) {
-        const end = term.stems.length === 1 ? i : matchEnd(resolved, i, term.stems);
+        const end = matchEnd(resolved, i, term.stems);
         if (end < 0) continue;
         term.found = scan;
         hits.push({ term, start: i, end });
         break;
       }
     }
-    // Longest first, so that the terms they contain can be recognised as contained; then in message and lexicon order.
     if (hits.length > 1) hits.sort((a, b) => b.term.stems.length - a.term.stems.length || a.start - b.start || a.term.seq - b.term.seq);
-    // Only a term of several words can contain another.
-    const nested = hits.length > 1 && hits[0]!.term.stems.length > 1;
     for (let h = 0; h < hits.length; h++) {
       const { term, start, end } = hits[h]!;
-      let inside = false;
-      for (let k = 0; k < h && !inside && nested; k++) {
-        const outer = hits[k]!;
-        inside = outer.term.label === term.label && outer.term.stems.length > term.stems.length && outer.start <= start && outer.end >= end;
-      }
-      if (inside) continue;
+      if (insideOf(hits, h, term, start, end)) continue;
       explain?.push(`${term.label}:${term.stems.join(' ')}`);
       scores.set(term.label, (scores.get(term.label) ?? 0) + term.weight);
+    }
+    // Terms of one word, where the word first occurs.
+    for (let i = 0; i < resolved.length; i++) {
+      const terms = this.single.get(resolved[i]!);
+      if (!terms) continue;
+      for (const term of terms) {
+        if (term.found === scan) continue;
+        term.found = scan;
+        if (insideOf(hits, hits.length, term, i, i)) continue;
+        explain?.push(`${term.label}:${term.stems.join(' ')}`);
+        scores.set(term.label, (scores.get(term.label) ?? 0) + term.weight);
+      }
     }
     if (this.anyOrder) this.matchUnordered(resolved, candidates, scores, explain);
     if (this.combos.length > 0) {
@@ -330,7 +339,7 @@ export class TermMatcher {
     return this.language ? stem(word, this.language) : word;
   }
 
-  /** The terms whose key stem occurs in the message, each once. */
+  /** The terms of several words whose key stem occurs in the message, each once. */
   private candidates(resolved: readonly string[]): Term[] {
     const mark = ++this.scans;
     const out: Term[] = [];
@@ -383,6 +392,15 @@ function matchEnd(resolved: readonly string[], start: number, stems: readonly st
     pos = next;
   }
   return pos;
+}
+
+/** Whether a hit lies inside one of the longer hits before it (hits[0, before)) of the same label. */
+function insideOf(hits: ReadonlyArray<{ term: Term; start: number; end: number }>, before: number, term: Term, start: number, end: number): boolean {
+  for (let k = 0; k < before; k++) {
+    const outer = hits[k]!;
+    if (outer.term.label === term.label && outer.term.stems.length > term.stems.length && outer.start <= start && outer.end >= end) return true;
+  }
+  return false;
 }
 
 /** Whether a stem occurs in resolved[from, to). */
