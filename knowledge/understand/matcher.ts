@@ -47,7 +47,7 @@ export interface MatcherOptions {
 }
 
 /** What one message word stands for in a matcher's vocabulary, and whether any of that is a term's key stem. */
-interface Resolution {
+export interface Resolution {
   readonly words: readonly string[];
   readonly keys: boolean;
 }
@@ -91,8 +91,6 @@ export class TermMatcher {
   /** Combos by the first stem of their first part: only those whose first stem occurs are checked. */
   private readonly combosByStem = new Map<string, Combo[]>();
   private scans = 0;
-  /** The resolutions of the message being scanned, reused from scan to scan. */
-  private readonly current: Resolution[] = [];
   private readonly vocabulary = new Set<string>();
   /** A one-deletion variant → the vocabulary stems it came from. */
   private readonly deletions = new Map<string, string[]>();
@@ -194,27 +192,37 @@ export class TermMatcher {
    */
   scan(tokens: readonly string[], explain?: string[]): readonly LabelScore[] {
     if (this.ascii && !tokens.some((t) => ASCII_LETTER.test(t))) return NO_SCORES;
-    const current = this.current;
-    current.length = 0;
+    return this.scanWords(tokens, (t) => this.remembered(t), explain);
+  }
+
+  /**
+   * Scores a message whose words were resolved beforehand (by a caller that resolves each word once for several
+   * matchers): `pick` gives this matcher's resolution of a word, or undefined to leave the word out.
+   */
+  scanWords<W>(words: readonly W[], pick: (word: W) => Resolution | undefined, explain?: string[]): readonly LabelScore[] {
     let keys = false;
-    for (const token of tokens) {
-      const r = this.resolution(token);
-      current.push(r);
-      if (r.keys) keys = true;
-    }
+    for (let i = 0; i < words.length && !keys; i++) keys = pick(words[i]!)?.keys ?? false;
     if (!keys) return NO_SCORES;
     const resolved: string[] = [];
-    for (const r of current) for (const w of r.words) resolved.push(w);
+    for (const word of words) {
+      const r = pick(word);
+      if (r) for (const w of r.words) resolved.push(w);
+    }
     return this.match(resolved, explain);
   }
 
-  private resolution(token: string): Resolution {
-    const known = this.resolutions.get(token);
-    if (known) return known;
+  /** What a word stands for in this matcher's vocabulary (not remembered: see scan). */
+  resolve(token: string): Resolution {
     const words = this.resolveWord(token);
     let keys = false;
     for (const w of words) if (this.single.has(w) || this.byKey.has(w) || this.combosByStem.has(w)) keys = true;
-    const r: Resolution = { words, keys };
+    return { words, keys };
+  }
+
+  private remembered(token: string): Resolution {
+    const known = this.resolutions.get(token);
+    if (known) return known;
+    const r = this.resolve(token);
     if (!/\d/.test(token)) {
       if (this.resolutions.size >= RESOLVE_MEMO_LIMIT) this.resolutions.clear();
       this.resolutions.set(token, r);

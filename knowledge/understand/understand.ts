@@ -6,7 +6,7 @@ import { EntrySearch } from '../search.js';
 import { TermMemoSearch } from '../termMemoSearch.js';
 import { appliesTo } from '../coverage.js';
 import { LanguageDetector, dominantScript, repairMojibake } from './language.js';
-import { TermMatcher, type LabelScore, type TermSource } from './matcher.js';
+import { TermMatcher, type LabelScore, type Resolution, type TermSource } from './matcher.js';
 import { TownFinder } from './towns.js';
 import { germanSpelling, normalise, stem, tokenize } from './text.js';
 
@@ -58,7 +58,6 @@ const GENERAL_COUNSELLING = new Set(['counselling.youth', 'counselling.adult']);
 const CYRILLIC_LANGUAGES: ReadonlySet<Language> = new Set(['ru', 'uk', 'bg']);
 /** A word with a Latin letter (digits alone, like "112", need no transliteration matcher). */
 const LATIN_WORD = /[a-z]/;
-const ASCII_LETTER = /[a-z0-9]/;
 /** Shortest Cyrillic word that is tried as a German loanword (shorter ones match German words by chance). */
 const LOANWORD_LENGTH = 5;
 
@@ -89,7 +88,42 @@ interface LanguageModel {
   switchWords: Set<string>;
   /** The language's stop words, normalised: never German loanwords ("but" is no "BuT"). */
   stopwords: ReadonlySet<string>;
+  /** The words seen in this language, each described once (see Word). */
+  words: Map<string, Word>;
 }
+
+/**
+ * One word of a message as every matcher of its language sees it, worked out once and remembered: people reuse their
+ * words far more than their sentences, and a message is matched by half a dozen matchers.
+ */
+interface Word {
+  /** The word's stem in the language: its full-text query term. */
+  readonly stem: string;
+  readonly topics: Resolution;
+  readonly cues: Resolution;
+  readonly cueContent: Resolution;
+  /** In the crisis phrases of all languages. */
+  readonly crossCrisis: Resolution;
+  /**
+   * As a German loanword, for the German topic matcher: only words the language's own lexicon does not know (a known
+   * "duldung" already counted there) and that are not its stop words, Cyrillic ones spelt the German way, since they are
+   * often German terms ("бляйберехт"). Undefined for other words and in German.
+   */
+  readonly loanword: Resolution | undefined;
+  /** In the German and the English cues: volunteers write German, and privacy notices teach English words. */
+  readonly germanCues: Resolution;
+  readonly englishCues: Resolution;
+}
+
+const TOPICS = (w: Word) => w.topics;
+const CUES = (w: Word) => w.cues;
+const CUE_CONTENT = (w: Word) => w.cueContent;
+const CROSS_CRISIS = (w: Word) => w.crossCrisis;
+const LOANWORD_OF = (w: Word) => w.loanword;
+const GERMAN_CUES = (w: Word) => w.germanCues;
+const ENGLISH_CUES = (w: Word) => w.englishCues;
+/** Words described per language before the memo starts over. */
+const WORD_MEMO_LIMIT = 20_000;
 
 /**
  * The understanding core: language, ranked topics and entries, crisis, escalation.
@@ -173,13 +207,14 @@ export class Understanding {
       ? 'de'
       : guess.language;
     const model = this.models.get(lang)!;
+    const words = this.wordsOf(tokens, lang, model);
 
     const topicScores = new Map<string, number>();
     const cueScores = new Map<string, number>();
-    add(topicScores, model.topics.scan(tokens), 1);
-    const ownCues = model.cues.scan(tokens);
+    add(topicScores, model.topics.scanWords(words, TOPICS), 1);
+    const ownCues = model.cues.scanWords(words, CUES);
     for (const { label, score } of ownCues) if (isCue(label)) cueScores.set(label, (cueScores.get(label) ?? 0) + score);
-    for (const { label, score } of model.cueContent.scan(tokens)) {
+    for (const { label, score } of model.cueContent.scanWords(words, CUE_CONTENT)) {
       cueScores.set(label, Math.max(cueScores.get(label) ?? 0, score));
     }
     // Transliteration terms are in Latin letters: only Latin words can match them (most messages have none).
@@ -191,15 +226,12 @@ export class Understanding {
       }
     }
     // German loanwords are understood in every language, also when written in Cyrillic letters ("айнбюргерунг").
-    if (lang !== 'de') {
-      const loanwords = this.loanwords(tokens, model, lang);
-      add(topicScores, german.topics.scan(loanwords), LOANWORD, this.serviceTopics);
-    }
+    if (lang !== 'de') add(topicScores, german.topics.scanWords(words, LOANWORD_OF), LOANWORD, this.serviceTopics);
     // Crisis phrases of every language, so a crisis is caught even when the language was misread.
-    for (const { label, score } of this.crossCrisis.scan(tokens)) cueScores.set(label, Math.max(cueScores.get(label) ?? 0, score));
+    for (const { label, score } of this.crossCrisis.scanWords(words, CROSS_CRISIS)) cueScores.set(label, Math.max(cueScores.get(label) ?? 0, score));
 
     // Volunteers mostly write German; their cue counts in German too, whatever language was detected.
-    const germanCues = model === german ? ownCues : german.cues.scan(tokens);
+    const germanCues = model === german ? ownCues : german.cues.scanWords(words, GERMAN_CUES);
     const onBehalf = has(ownCues, ON_BEHALF) || has(germanCues, ON_BEHALF);
     // Also in the conversation's language (a misread Finglish message), German and English (the words of privacy notices).
     const conversation = input.conversationLanguage ? this.models.get(input.conversationLanguage)! : model;
@@ -208,13 +240,13 @@ export class Understanding {
       has(ownCues, DELETE_DATA) ||
       (conversation !== model && has(conversation.cues.scan(tokens), DELETE_DATA)) ||
       (german !== conversation && has(germanCues, DELETE_DATA)) ||
-      (english !== model && english !== conversation && has(english.cues.scan(tokens), DELETE_DATA));
+      (english !== model && english !== conversation && has(english.cues.scanWords(words, ENGLISH_CUES), DELETE_DATA));
     const crisisKinds: CrisisKind[] = [];
     for (const k of CRISIS_KINDS) if ((cueScores.get(CRISIS_LABEL[k]) ?? 0) >= 0.5) crisisKinds.push(k);
     const crisis = crisisKinds.length > 0;
     const person = (cueScores.get('person') ?? 0) >= 0.5 || (topicScores.get('human') ?? 0) >= 1;
     // Entries: full text in the message's language. It re-ranks topics the lexicon found, never adds one.
-    const query = queryTerms(tokens, lang);
+    const query = queryTerms(tokens, words);
     const hits = this.search.search(query, lang, 12);
     const maxHit = hits[0]?.score ?? 1;
     const boosted = new Set<string>();
@@ -292,22 +324,41 @@ export class Understanding {
     };
   }
 
-  /**
-   * The message's words as the German matcher should see them: only words the language's own lexicon does not
-   * know (a known "duldung" already counted there) and that are not its stop words, and Cyrillic ones spelt the German way, since they are often
-   * German terms ("бляйберехт").
-   */
-  private loanwords(tokens: readonly string[], model: LanguageModel, lang: Language): readonly string[] {
-    const cyrillic = CYRILLIC_LANGUAGES.has(lang);
-    // Outside Cyrillic, German words come in Latin letters: without any, an ASCII German matcher has nothing to find.
-    if (!cyrillic && this.models.get('de')!.topics.ascii && !tokens.some((t) => ASCII_LETTER.test(t))) return NO_WORDS;
-    const out: string[] = [];
-    for (const t of tokens) {
-      if (model.stopwords.has(t) || model.topics.knows(stem(t, lang))) continue;
-      const german = cyrillic && t.length >= LOANWORD_LENGTH ? germanSpelling(t) : undefined;
-      out.push(german ?? t);
+  /** The message's words as the matchers of its language see them, each worked out once (see Word). */
+  private wordsOf(tokens: readonly string[], lang: Language, model: LanguageModel): Word[] {
+    const out: Word[] = [];
+    for (const token of tokens) {
+      let word = model.words.get(token);
+      if (!word) {
+        word = this.describe(token, lang, model);
+        // Words with digits (phone numbers, dates) are not remembered.
+        if (!/\d/.test(token)) {
+          if (model.words.size >= WORD_MEMO_LIMIT) model.words.clear();
+          model.words.set(token, word);
+        }
+      }
+      out.push(word);
     }
     return out;
+  }
+
+  private describe(token: string, lang: Language, model: LanguageModel): Word {
+    const german = this.models.get('de')!;
+    const english = this.models.get('en')!;
+    const stemmed = stem(token, lang);
+    const cues = model.cues.resolve(token);
+    const foreign = lang !== 'de' && !model.stopwords.has(token) && !model.topics.knows(stemmed);
+    const spelt = foreign && CYRILLIC_LANGUAGES.has(lang) && token.length >= LOANWORD_LENGTH ? germanSpelling(token) : undefined;
+    return {
+      stem: stemmed,
+      topics: model.topics.resolve(token),
+      cues,
+      cueContent: model.cueContent.resolve(token),
+      crossCrisis: this.crossCrisis.resolve(token),
+      loanword: foreign ? german.topics.resolve(spelt ?? token) : undefined,
+      germanCues: model === german ? cues : german.cues.resolve(token),
+      englishCues: model === english ? cues : english.cues.resolve(token),
+    };
   }
 
   /** The strongest service topic's raw score, leaving out some topics. */
@@ -442,6 +493,7 @@ function buildModel(lang: Language, lexicons: Lexicons): LanguageModel {
     ),
     switchWords: new Set(lexicon.switchWords.map(normalise)),
     stopwords: stop,
+    words: new Map(),
   };
 }
 
@@ -473,9 +525,9 @@ function buildTopicSearch(lang: Language, kb: KnowledgeBase, lexicons: Lexicons)
 }
 
 /** The message as a full-text query: its normalised, stemmed words of three letters or more. */
-function queryTerms(tokens: readonly string[], lang: Language): string[] {
+function queryTerms(tokens: readonly string[], words: readonly Word[]): string[] {
   const out: string[] = [];
-  for (const t of tokens) if (t.length >= 3) out.push(stem(t, lang));
+  for (let i = 0; i < tokens.length; i++) if (tokens[i]!.length >= 3) out.push(words[i]!.stem);
   return out;
 }
 
