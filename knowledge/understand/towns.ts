@@ -53,12 +53,11 @@ export class TownFinder {
   }
 
   /**
-   * {@link findIn} for a message already tokenised (normalised): most messages name no town, and a look at the
-   * tokens tells so without normalising the text again. Apostrophes ("Kleve's") take the full path.
+   * Whether a word of a message (normalised) may begin a town's name or is one of the postal codes: most words are
+   * neither, and a message without such a word names no town (unless an apostrophe hides one: "Kleve'de").
    */
-  findInTokens(tokens: readonly string[], text: string): string | undefined {
-    const candidate = /['’ʼ`]/.test(text) || tokens.some((t) => this.firstWords.has(t) || (t.length === 5 && this.byPostalCode.has(t)));
-    return candidate ? this.findIn(text) : undefined;
+  mayName(token: string): boolean {
+    return this.firstWords.has(token) || (token.length === 5 && this.byPostalCode.has(token));
   }
 
   /** The answer to "which town do you live in?": exact, postal code, or the closest spelling. */

@@ -58,6 +58,7 @@ const GENERAL_COUNSELLING = new Set(['counselling.youth', 'counselling.adult']);
 const CYRILLIC_LANGUAGES: ReadonlySet<Language> = new Set(['ru', 'uk', 'bg']);
 /** A word with a Latin letter (digits alone, like "112", need no transliteration matcher). */
 const LATIN_WORD = /[a-z]/;
+const APOSTROPHE = /['’ʼ`]/;
 /** Shortest Cyrillic word that is tried as a German loanword (shorter ones match German words by chance). */
 const LOANWORD_LENGTH = 5;
 
@@ -85,6 +86,8 @@ interface LanguageModel {
   translit?: TermMatcher;
   /** Language names (one or two words, normalised) → the language they name. */
   names: Map<string, Language>;
+  /** The first words of the two-word names. */
+  nameStarts: Set<string>;
   switchWords: Set<string>;
   /** The language's stop words, normalised: never German loanwords ("but" is no "BuT"). */
   stopwords: ReadonlySet<string>;
@@ -113,6 +116,13 @@ interface Word {
   /** In the German and the English cues: volunteers write German, and privacy notices teach English words. */
   readonly germanCues: Resolution;
   readonly englishCues: Resolution;
+  /** A language the word names, in the language or in English ("arabisch", "arabic"). */
+  readonly names: Language | undefined;
+  /** Whether the word begins a two-word language name ("по українськи"). */
+  readonly nameStart: boolean;
+  readonly switchWord: boolean;
+  /** Whether the word may begin a town's name or is a postal code of the district. */
+  readonly town: boolean;
 }
 
 const TOPICS = (w: Word) => w.topics;
@@ -135,8 +145,9 @@ export class Understanding {
   private readonly search: EntrySearch;
   readonly towns: TownFinder;
   private readonly serviceTopics: Set<string>;
-  private readonly entryById: Map<string, ServiceEntry>;
-  private readonly entriesByTopic = new Map<string, string[]>();
+  private readonly entryById: Map<string, Candidate>;
+  private readonly entriesByTopic = new Map<string, Candidate[]>();
+  private rankings = 0;
   private readonly topicSearch = new Map<Language, TermMemoSearch>();
   /** The crisis phrases of all ten languages in one matcher, unstemmed. */
   private readonly crossCrisis: TermMatcher;
@@ -151,8 +162,8 @@ export class Understanding {
     this.search = new EntrySearch(kb.services);
     this.towns = new TownFinder(kb.district.municipalities);
     this.serviceTopics = new Set(kb.taxonomy.topics.filter((t) => t.kind === 'service').map((t) => t.id));
-    this.entryById = new Map(kb.services.map((e) => [e.id, e]));
-    for (const e of kb.services) for (const t of e.topics) this.entriesByTopic.set(t, [...(this.entriesByTopic.get(t) ?? []), e.id]);
+    this.entryById = new Map(kb.services.map((entry) => [entry.id, { entry, ranking: 0 }]));
+    for (const e of kb.services) for (const t of e.topics) this.entriesByTopic.set(t, [...(this.entriesByTopic.get(t) ?? []), this.entryById.get(e.id)!]);
     this.crossCrisis = new TermMatcher(null, crossCrisisSources(lexicons), { tolerant: false });
     for (const lang of LANGUAGES) {
       const words = new Map<string, 'yes' | 'no' | 'cancel'>();
@@ -251,7 +262,7 @@ export class Understanding {
     const maxHit = hits[0]?.score ?? 1;
     const boosted = new Set<string>();
     for (const hit of hits.slice(0, 5)) {
-      const main = this.entryById.get(hit.id)?.topics[0];
+      const main = this.entryById.get(hit.id)?.entry.topics[0];
       if (!main || boosted.has(main) || !topicScores.has(main)) continue;
       boosted.add(main);
       topicScores.set(main, topicScores.get(main)! + 0.25 * (hit.score / maxHit));
@@ -302,7 +313,8 @@ export class Understanding {
     if (person && this.bestService(topicScores, GENERAL_COUNSELLING) < AREA) ranked = [ranked.find((t) => t.id === 'human')!, ...ranked.filter((t) => t.id !== 'human')];
     if (crisis) ranked = [{ id: 'emergency', score: 1 }, ...ranked.filter((t) => t.id !== 'emergency')];
 
-    const municipality = input.municipality ?? this.towns.findInTokens(tokens, input.text);
+    // Most messages name no town: the words tell so without normalising the text again. Apostrophes ("Kleve'de") take the full path.
+    const municipality = input.municipality ?? (APOSTROPHE.test(input.text) || words.some((w) => w.town) ? this.towns.findIn(input.text) : undefined);
     const entries = outOfScope ? [] : this.rankEntries(ranked, hits, municipality);
 
     return {
@@ -320,7 +332,7 @@ export class Understanding {
       onBehalf,
       deleteData,
       ...(municipality ? { municipality } : {}),
-      ...this.languageRequest(tokens, model, bestService >= MIN_TOPIC ? ranked[0]?.id : undefined),
+      ...languageRequest(tokens, words, model, bestService >= MIN_TOPIC ? ranked[0]?.id : undefined),
     };
   }
 
@@ -358,6 +370,10 @@ export class Understanding {
       loanword: foreign ? german.topics.resolve(spelt ?? token) : undefined,
       germanCues: model === german ? cues : german.cues.resolve(token),
       englishCues: model === english ? cues : english.cues.resolve(token),
+      names: model.names.get(token) ?? english.names.get(token),
+      nameStart: model.nameStarts.has(token),
+      switchWord: model.switchWords.has(token),
+      town: this.towns.mayName(token),
     };
   }
 
@@ -374,44 +390,59 @@ export class Understanding {
    */
   private rankEntries(ranked: ReadonlyArray<{ id: string; score: number }>, hits: ReadonlyArray<{ id: string; score: number }>, municipality: string | undefined): Array<{ id: string; score: number }> {
     const maxHit = hits[0]?.score ?? 1;
-    const topTopics = new Map(ranked.filter((t) => this.serviceTopics.has(t.id)).slice(0, 3).map((t, i) => [t.id, t.score * (1 - 0.15 * i)]));
-    const hitScore = new Map(hits.map((h) => [h.id, h.score / maxHit]));
-    // Only entries of the top topics or found by full text can score.
-    const pool = new Set<string>(hits.map((h) => h.id));
-    for (const topic of topTopics.keys()) for (const id of this.entriesByTopic.get(topic) ?? []) pool.add(id);
+    const top: string[] = [];
+    const weights: number[] = [];
+    for (const t of ranked) {
+      if (!this.serviceTopics.has(t.id)) continue;
+      weights.push(t.score * (1 - 0.15 * top.length));
+      if (top.push(t.id) === 3) break;
+    }
+    const ranking = ++this.rankings;
     const entries: Array<{ id: string; score: number }> = [];
-    for (const id of pool) {
-      const e = this.entryById.get(id)!;
-      if (!appliesTo(e, municipality)) continue;
+    const consider = (candidate: Candidate | undefined, hit: number) => {
+      if (!candidate || candidate.ranking === ranking) return;
+      candidate.ranking = ranking;
+      const e = candidate.entry;
+      if (!appliesTo(e, municipality)) return;
       let topic = 0;
-      e.topics.forEach((t, i) => (topic = Math.max(topic, (topTopics.get(t) ?? 0) * (i === 0 ? 1 : 0.8))));
+      for (let i = 0; i < e.topics.length; i++) {
+        const at = top.indexOf(e.topics[i]!);
+        if (at >= 0) topic = Math.max(topic, weights[at]! * (i === 0 ? 1 : 0.8));
+      }
       const local = municipality && e.area.scope === 'municipalities' ? 0.1 : 0;
       // Without a recognised topic, only a strong full-text hit names an entry.
-      const hit = hitScore.get(e.id) ?? 0;
-      const score = round(topic > 0 ? topic + 0.3 * hit + local : topTopics.size === 0 && hit >= 0.8 ? 0.3 * hit : 0);
+      const score = round(topic > 0 ? topic + 0.3 * hit + local : top.length === 0 && hit >= 0.8 ? 0.3 * hit : 0);
       if (score >= 0.15) entries.push({ id: e.id, score });
-    }
+    };
+    // Only entries found by full text or of the top topics can score.
+    for (const h of hits) consider(this.entryById.get(h.id), h.score / maxHit);
+    for (const topic of top) for (const candidate of this.entriesByTopic.get(topic) ?? []) consider(candidate, 0);
     entries.sort((a, b) => b.score - a.score);
     entries.length = Math.min(entries.length, 8);
-
     return entries;
   }
+}
 
-  /**
-   * A typed request to switch the language ("auf Arabisch bitte", "English", "по-українськи"): a language named with a
-   * switch word, or alone in a short message. German named in a question about
-   * language courses is the language to learn ("a German course"), not a switch.
-   */
-  private languageRequest(tokens: string[], model: LanguageModel, serviceTopic: string | undefined): { languageRequest?: Language } {
-    let named: Language | undefined;
-    for (let i = 0; i < tokens.length && !named; i++) {
-      named = model.names.get(tokens[i]!) ?? this.models.get('en')!.names.get(tokens[i]!);
-      if (!named && i + 1 < tokens.length) named = model.names.get(`${tokens[i]} ${tokens[i + 1]}`);
-    }
-    if (!named || (named === 'de' && serviceTopic?.startsWith('language-course'))) return {};
-    const switching = tokens.length <= 3 || tokens.some((t) => model.switchWords.has(t));
-    return switching ? { languageRequest: named } : {};
+/** An entry as a candidate answer; `ranking` marks the ranking that last looked at it. */
+interface Candidate {
+  readonly entry: ServiceEntry;
+  ranking: number;
+}
+
+/**
+ * A typed request to switch the language ("auf Arabisch bitte", "English", "по-українськи"): a language named with a
+ * switch word, or alone in a short message. German named in a question about
+ * language courses is the language to learn ("a German course"), not a switch.
+ */
+function languageRequest(tokens: readonly string[], words: readonly Word[], model: LanguageModel, serviceTopic: string | undefined): { languageRequest?: Language } {
+  let named: Language | undefined;
+  for (let i = 0; i < words.length && !named; i++) {
+    named = words[i]!.names;
+    if (!named && words[i]!.nameStart && i + 1 < tokens.length) named = model.names.get(`${tokens[i]} ${tokens[i + 1]}`);
   }
+  if (!named || (named === 'de' && serviceTopic?.startsWith('language-course'))) return {};
+  const switching = tokens.length <= 3 || words.some((w) => w.switchWord);
+  return switching ? { languageRequest: named } : {};
 }
 
 /** Adds a matcher's label scores to a running total, optionally only for some labels. */
@@ -490,6 +521,13 @@ function buildModel(lang: Language, lexicons: Lexicons): LanguageModel {
       (Object.entries(lexicon.languageNames) as Array<[Language, string[]]>).flatMap(([l, names]) =>
         names.map((n): [string, Language] => [tokenize(normalise(n)).join(' '), l]),
       ),
+    ),
+    nameStarts: new Set(
+      Object.values(lexicon.languageNames)
+        .flat()
+        .map((n) => tokenize(normalise(n)))
+        .filter((words) => words.length === 2)
+        .map((words) => words[0]!),
     ),
     switchWords: new Set(lexicon.switchWords.map(normalise)),
     stopwords: stop,
