@@ -295,7 +295,8 @@ export class TermMatcher {
   private match(resolved: readonly string[], explain?: string[]): readonly LabelScore[] {
     const candidates = this.candidates(resolved);
     const scan = this.scans;
-    const scores = new Map<string, number>();
+    // Created at the first term found: most scans of the cue matchers find none.
+    let scores: Map<string, number> | undefined;
     // Terms of several words first, longest first, so that the terms they contain can be recognised as contained;
     // then in message and lexicon order.
     const hits: Array<{ term: Term; start: number; end: number }> = [];
@@ -313,6 +314,7 @@ export class TermMatcher {
       const { term, start, end } = hits[h]!;
       if (insideOf(hits, h, term, start, end)) continue;
       explain?.push(`${term.label}:${term.stems.join(' ')}`);
+      scores ??= new Map();
       scores.set(term.label, (scores.get(term.label) ?? 0) + term.weight);
     }
     // Terms of one word, where the word first occurs.
@@ -324,11 +326,12 @@ export class TermMatcher {
         term.found = scan;
         if (insideOf(hits, hits.length, term, i, i)) continue;
         explain?.push(`${term.label}:${term.stems.join(' ')}`);
+        scores ??= new Map();
         scores.set(term.label, (scores.get(term.label) ?? 0) + term.weight);
       }
     }
-    if (this.anyOrder) this.matchUnordered(resolved, candidates, scores, explain);
-    if (this.combos.length > 0) {
+    if (this.anyOrder && candidates.length > 0) scores = this.matchUnordered(resolved, candidates, scores, explain);
+    if (this.combos.length > 0 && resolved.some((w) => this.combosByStem.has(w))) {
       const present = new Set(resolved);
       for (const first of present) {
         const combos = this.combosByStem.get(first);
@@ -336,10 +339,12 @@ export class TermMatcher {
         for (const combo of combos) {
           if (!combo.parts.every((part) => part.every((s) => present.has(s)))) continue;
           explain?.push(`${combo.label}:${combo.key}`);
+          scores ??= new Map();
           scores.set(combo.label, Math.max(scores.get(combo.label) ?? 0, combo.weight));
         }
       }
     }
+    if (!scores) return NO_SCORES;
     return [...scores].map(([label, score]) => ({ label, score })).sort((a, b) => b.score - a.score);
   }
 
@@ -364,7 +369,7 @@ export class TermMatcher {
   }
 
   /** Terms whose words all occur within a window of the message, in any order. */
-  private matchUnordered(resolved: readonly string[], candidates: readonly Term[], scores: Map<string, number>, explain?: string[]): void {
+  private matchUnordered(resolved: readonly string[], candidates: readonly Term[], scores: Map<string, number> | undefined, explain?: string[]): Map<string, number> | undefined {
     const window = 2;
     const found: Array<{ term: Term; at: number }> = [];
     for (const term of candidates) {
@@ -381,8 +386,10 @@ export class TermMatcher {
     found.sort((a, b) => a.at - b.at || a.term.seq - b.term.seq);
     for (const { term } of found) {
       explain?.push(`${term.label}:${term.stems.join(' ')} (any order)`);
+      scores ??= new Map();
       scores.set(term.label, (scores.get(term.label) ?? 0) + term.weight);
     }
+    return scores;
   }
 
   /** Whether a stem is known to this matcher at all. */

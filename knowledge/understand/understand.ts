@@ -81,6 +81,8 @@ interface LanguageModel {
    * deletion requests also in any word order ("meine Daten bitte löschen").
    */
   cues: TermMatcher;
+  /** "Asking for a family" and "delete my data" alone: looked for in German and English whatever the message's language. */
+  actions: TermMatcher;
   /** The same cues by their content words only ("ما عم يتنفس" also catches "لا يتنفس"), where those words are distinctive. */
   cueContent: TermMatcher;
   translit?: TermMatcher;
@@ -113,9 +115,9 @@ interface Word {
    * often German terms ("бляйберехт"). Undefined for other words and in German.
    */
   readonly loanword: Resolution | undefined;
-  /** In the German and the English cues: volunteers write German, and privacy notices teach English words. */
-  readonly germanCues: Resolution;
-  readonly englishCues: Resolution;
+  /** In the German and the English actions: volunteers write German, and privacy notices teach English words. */
+  readonly germanActions: Resolution;
+  readonly englishActions: Resolution;
   /** A language the word names, in the language or in English ("arabisch", "arabic"). */
   readonly names: Language | undefined;
   /** Whether the word begins a two-word language name ("по українськи"). */
@@ -130,8 +132,8 @@ const CUES = (w: Word) => w.cues;
 const CUE_CONTENT = (w: Word) => w.cueContent;
 const CROSS_CRISIS = (w: Word) => w.crossCrisis;
 const LOANWORD_OF = (w: Word) => w.loanword;
-const GERMAN_CUES = (w: Word) => w.germanCues;
-const ENGLISH_CUES = (w: Word) => w.englishCues;
+const GERMAN_ACTIONS = (w: Word) => w.germanActions;
+const ENGLISH_ACTIONS = (w: Word) => w.englishActions;
 /** Words described per language before the memo starts over. */
 const WORD_MEMO_LIMIT = 20_000;
 
@@ -242,16 +244,16 @@ export class Understanding {
     for (const { label, score } of this.crossCrisis.scanWords(words, CROSS_CRISIS)) cueScores.set(label, Math.max(cueScores.get(label) ?? 0, score));
 
     // Volunteers mostly write German; their cue counts in German too, whatever language was detected.
-    const germanCues = model === german ? ownCues : german.cues.scanWords(words, GERMAN_CUES);
-    const onBehalf = has(ownCues, ON_BEHALF) || has(germanCues, ON_BEHALF);
+    const germanActions = model === german ? ownCues : german.actions.scanWords(words, GERMAN_ACTIONS);
+    const onBehalf = has(ownCues, ON_BEHALF) || has(germanActions, ON_BEHALF);
     // Also in the conversation's language (a misread Finglish message), German and English (the words of privacy notices).
     const conversation = input.conversationLanguage ? this.models.get(input.conversationLanguage)! : model;
     const english = this.models.get('en')!;
     const deleteData =
       has(ownCues, DELETE_DATA) ||
-      (conversation !== model && has(conversation.cues.scan(tokens), DELETE_DATA)) ||
-      (german !== conversation && has(germanCues, DELETE_DATA)) ||
-      (english !== model && english !== conversation && has(english.cues.scanWords(words, ENGLISH_CUES), DELETE_DATA));
+      (conversation !== model && has(conversation.actions.scan(tokens), DELETE_DATA)) ||
+      (german !== conversation && has(germanActions, DELETE_DATA)) ||
+      (english !== model && english !== conversation && has(english.actions.scanWords(words, ENGLISH_ACTIONS), DELETE_DATA));
     const crisisKinds: CrisisKind[] = [];
     for (const k of CRISIS_KINDS) if ((cueScores.get(CRISIS_LABEL[k]) ?? 0) >= 0.5) crisisKinds.push(k);
     const crisis = crisisKinds.length > 0;
@@ -368,8 +370,8 @@ export class Understanding {
       cueContent: model.cueContent.resolve(token),
       crossCrisis: this.crossCrisis.resolve(token),
       loanword: foreign ? german.topics.resolve(spelt ?? token) : undefined,
-      germanCues: model === german ? cues : german.cues.resolve(token),
-      englishCues: model === english ? cues : english.cues.resolve(token),
+      germanActions: german.actions.resolve(token),
+      englishActions: english.actions.resolve(token),
       names: model.names.get(token) ?? english.names.get(token),
       nameStart: model.nameStarts.has(token),
       switchWord: model.switchWords.has(token),
@@ -516,6 +518,7 @@ function buildModel(lang: Language, lexicons: Lexicons): LanguageModel {
     topics,
     cueContent: new TermMatcher(lang, contentSources, { stopwords: stop, minFuzzy: CUE_FUZZY, anyOrder: true, splitCompounds: false }),
     cues: new TermMatcher(lang, [...cueSources, ...actionSources], { minFuzzy: CUE_FUZZY, splitCompounds: false }),
+    actions: new TermMatcher(lang, actionSources, { minFuzzy: CUE_FUZZY, splitCompounds: false }),
     ...(translit ? { translit } : {}),
     names: new Map(
       (Object.entries(lexicon.languageNames) as Array<[Language, string[]]>).flatMap(([l, names]) =>
