@@ -4,6 +4,8 @@ import { normalise, stem, tokenize } from './text.js';
 /** One term of the lexicon: a sequence of stems that signals a label (a topic or a cue). */
 interface Term {
   stems: string[];
+  /** The stems as vocabulary numbers. */
+  ids: number[];
   label: string;
   weight: number;
   /** Whether the term's words may come in any order (see MatcherOptions.anyOrder). */
@@ -18,7 +20,8 @@ interface Term {
 
 /** A combination term ("kind + allein"): every part anywhere in the message. */
 interface Combo {
-  parts: string[][];
+  /** The parts' stems as vocabulary numbers. */
+  parts: number[][];
   label: string;
   weight: number;
   key: string;
@@ -46,11 +49,17 @@ export interface MatcherOptions {
   tolerant?: boolean;
 }
 
-/** What one message word stands for in a matcher's vocabulary, and whether any of that is a term's key stem. */
+/**
+ * What one message word stands for in a matcher's vocabulary, and whether any of that is a term's key stem.
+ * @remarks Stems are numbered: a message is matched as an array of small integers (UNKNOWN for a word outside the vocabulary).
+ */
 export interface Resolution {
-  readonly words: readonly string[];
+  readonly words: readonly number[];
   readonly keys: boolean;
 }
+
+/** A word outside the vocabulary: it matches no term, but keeps its place between words that do. */
+const UNKNOWN = -1;
 
 export interface TermSource {
   label: string;
@@ -83,15 +92,17 @@ export class TermMatcher {
    * Terms of several words by their key stem, the longest of their stems: a term can only occur in a message that has its key,
    * and the key is rarely a function word ("i want to die" is looked at only when "want" or "die" occurs).
    */
-  private readonly byKey = new Map<string, Term[]>();
+  private readonly byKey: Array<Term[] | undefined> = [];
   /** Terms of one word, by that word: found wherever it occurs, without a walk through the message. */
-  private readonly single = new Map<string, Term[]>();
+  private readonly single: Array<Term[] | undefined> = [];
   /** Terms written "a + b": every part anywhere in the message ("kind + allein"). */
   private readonly combos: Combo[] = [];
   /** Combos by the first stem of their first part: only those whose first stem occurs are checked. */
-  private readonly combosByStem = new Map<string, Combo[]>();
+  private readonly combosByStem: Array<Combo[] | undefined> = [];
   private scans = 0;
   private readonly vocabulary = new Set<string>();
+  /** Each vocabulary stem's number (the index into byKey, single and combosByStem). */
+  private readonly ids = new Map<string, number>();
   /** A one-deletion variant → the vocabulary stems it came from. */
   private readonly deletions = new Map<string, string[]>();
 
@@ -119,12 +130,13 @@ export class TermMatcher {
     this.tolerant = options.tolerant ?? true;
     const labelsPerTerm = new Map<string, Set<string>>();
     const parsed: Array<{ key: string; stems: string[]; label: string; weight: number; anyOrder: boolean }> = [];
+    const combos: Array<{ parts: string[][]; label: string; weight: number; key: string }> = [];
     for (const source of sources) {
       for (const raw of source.terms) {
         if (raw.includes(' + ')) {
           const parts = raw.split(' + ').map((p) => this.stemTerm(p)).filter((p) => p.length > 0);
           if (parts.length < 2) continue;
-          this.combos.push({ parts, label: source.label, weight: source.weight, key: raw });
+          combos.push({ parts, label: source.label, weight: source.weight, key: raw });
           for (const part of parts) for (const s of part) this.vocabulary.add(s);
           continue;
         }
@@ -137,29 +149,34 @@ export class TermMatcher {
         labels.add(source.label);
       }
     }
+    for (const p of parsed) for (const s of p.stems) this.vocabulary.add(s);
+    for (const w of this.vocabulary) {
+      this.ids.set(w, this.ids.size);
+      // Filled densely, so that the indexes stay plain arrays.
+      this.single.push(undefined);
+      this.byKey.push(undefined);
+      this.combosByStem.push(undefined);
+    }
+    const id = (stem: string) => this.ids.get(stem)!;
     const seen = new Set<string>();
     for (const p of parsed) {
-      const id = `${p.label}\u0000${p.key}`;
-      if (seen.has(id)) continue;
-      seen.add(id);
+      const labelled = `${p.label}\u0000${p.key}`;
+      if (seen.has(labelled)) continue;
+      seen.add(labelled);
       const shared = labelsPerTerm.get(p.key)!.size;
       // Longer terms are more specific; terms shared by several labels say less about each.
       const weight = (p.weight * (1 + 0.5 * (p.stems.length - 1))) / Math.sqrt(shared);
-      const term: Term = { stems: p.stems, label: p.label, weight, anyOrder: p.anyOrder, seq: seen.size, mark: 0, found: 0 };
+      const term: Term = { stems: p.stems, ids: p.stems.map(id), label: p.label, weight, anyOrder: p.anyOrder, seq: seen.size, mark: 0, found: 0 };
       const index = p.stems.length === 1 ? this.single : this.byKey;
-      const key = p.stems.reduce((a, b) => (b.length > a.length ? b : a));
-      const list = index.get(key);
-      if (list) list.push(term);
-      else index.set(key, [term]);
-      for (const s of p.stems) this.vocabulary.add(s);
+      const key = id(p.stems.reduce((a, b) => (b.length > a.length ? b : a)));
+      (index[key] ??= []).push(term);
     }
     this.anyOrder = parsed.some((p) => p.anyOrder);
     this.ascii = [...this.vocabulary].every((w) => ASCII_WORD.test(w));
-    for (const combo of this.combos) {
-      const first = combo.parts[0]![0]!;
-      const list = this.combosByStem.get(first);
-      if (list) list.push(combo);
-      else this.combosByStem.set(first, [combo]);
+    for (const c of combos) {
+      const combo: Combo = { ...c, parts: c.parts.map((part) => part.map(id)) };
+      this.combos.push(combo);
+      (this.combosByStem[combo.parts[0]![0]!] ??= []).push(combo);
     }
     for (const word of this.vocabulary) {
       if (word.length < this.minFuzzy) continue;
@@ -203,7 +220,7 @@ export class TermMatcher {
     let keys = false;
     for (let i = 0; i < words.length && !keys; i++) keys = pick(words[i]!)?.keys ?? false;
     if (!keys) return NO_SCORES;
-    const resolved: string[] = [];
+    const resolved: number[] = [];
     for (const word of words) {
       const r = pick(word);
       if (r) for (const w of r.words) resolved.push(w);
@@ -213,9 +230,9 @@ export class TermMatcher {
 
   /** What a word stands for in this matcher's vocabulary (not remembered: see scan). */
   resolve(token: string): Resolution {
-    const words = this.resolveWord(token);
+    const words = this.resolveWord(token).map((w) => this.ids.get(w) ?? UNKNOWN);
     let keys = false;
-    for (const w of words) if (this.single.has(w) || this.byKey.has(w) || this.combosByStem.has(w)) keys = true;
+    for (const w of words) if (w !== UNKNOWN && (this.single[w] || this.byKey[w] || this.combosByStem[w])) keys = true;
     return { words, keys };
   }
 
@@ -292,7 +309,7 @@ export class TermMatcher {
    * Scores every label whose terms occur in the resolved stems; each distinct term counts once, and a term inside
    * a longer matched term of the same label adds nothing ("immigration office" within "appointment at the immigration office").
    */
-  private match(resolved: readonly string[], explain?: string[]): readonly LabelScore[] {
+  private match(resolved: readonly number[], explain?: string[]): readonly LabelScore[] {
     const candidates = this.candidates(resolved);
     const scan = this.scans;
     // Created at the first term found: most scans of the cue matchers find none.
@@ -301,8 +318,8 @@ export class TermMatcher {
     // then in message and lexicon order.
     const hits: Array<{ term: Term; start: number; end: number }> = [];
     for (const term of candidates) {
-      for (let i = resolved.indexOf(term.stems[0]!); i >= 0; i = resolved.indexOf(term.stems[0]!, i + 1)) {
-        const end = matchEnd(resolved, i, term.stems);
+      for (let i = resolved.indexOf(term.ids[0]!); i >= 0; i = resolved.indexOf(term.ids[0]!, i + 1)) {
+        const end = matchEnd(resolved, i, term.ids);
         if (end < 0) continue;
         term.found = scan;
         hits.push({ term, start: i, end });
@@ -319,7 +336,8 @@ export class TermMatcher {
     }
     // Terms of one word, where the word first occurs.
     for (let i = 0; i < resolved.length; i++) {
-      const terms = this.single.get(resolved[i]!);
+      const w = resolved[i]!;
+      const terms = w === UNKNOWN ? undefined : this.single[w];
       if (!terms) continue;
       for (const term of terms) {
         if (term.found === scan) continue;
@@ -331,10 +349,10 @@ export class TermMatcher {
       }
     }
     if (this.anyOrder && candidates.length > 0) scores = this.matchUnordered(resolved, candidates, scores, explain);
-    if (this.combos.length > 0 && resolved.some((w) => this.combosByStem.has(w))) {
+    if (this.combos.length > 0 && resolved.some((w) => w !== UNKNOWN && this.combosByStem[w])) {
       const present = new Set(resolved);
       for (const first of present) {
-        const combos = this.combosByStem.get(first);
+        const combos = first === UNKNOWN ? undefined : this.combosByStem[first];
         if (!combos) continue;
         for (const combo of combos) {
           if (!combo.parts.every((part) => part.every((s) => present.has(s)))) continue;
@@ -353,11 +371,11 @@ export class TermMatcher {
   }
 
   /** The terms of several words whose key stem occurs in the message, each once. */
-  private candidates(resolved: readonly string[]): Term[] {
+  private candidates(resolved: readonly number[]): Term[] {
     const mark = ++this.scans;
     const out: Term[] = [];
     for (const w of resolved) {
-      const terms = this.byKey.get(w);
+      const terms = w === UNKNOWN ? undefined : this.byKey[w];
       if (!terms) continue;
       for (const term of terms) {
         if (term.mark === mark) continue;
@@ -369,16 +387,16 @@ export class TermMatcher {
   }
 
   /** Terms whose words all occur within a window of the message, in any order. */
-  private matchUnordered(resolved: readonly string[], candidates: readonly Term[], scores: Map<string, number> | undefined, explain?: string[]): Map<string, number> | undefined {
+  private matchUnordered(resolved: readonly number[], candidates: readonly Term[], scores: Map<string, number> | undefined, explain?: string[]): Map<string, number> | undefined {
     const window = 2;
     const found: Array<{ term: Term; at: number }> = [];
     for (const term of candidates) {
       // Only distinctive words may come in any order; short ones ("nie", "isc") would pair up by chance.
       if (!term.anyOrder || term.found === this.scans || term.stems.length < 2 || term.stems.some((s) => s.length < 4)) continue;
-      for (let j = resolved.indexOf(term.stems[0]!); j >= 0; j = resolved.indexOf(term.stems[0]!, j + 1)) {
+      for (let j = resolved.indexOf(term.ids[0]!); j >= 0; j = resolved.indexOf(term.ids[0]!, j + 1)) {
         const from = Math.max(0, j - window);
         const to = Math.min(resolved.length, j + window + 1);
-        if (!term.stems.every((s) => within(resolved, s, from, to))) continue;
+        if (!term.ids.every((s) => within(resolved, s, from, to))) continue;
         found.push({ term, at: j });
         break;
       }
@@ -399,7 +417,7 @@ export class TermMatcher {
 }
 
 /** Where a multi-word term that starts at `start` ends, or -1: in order, allowing one extra word in between ("kurs für deutsch"). */
-function matchEnd(resolved: readonly string[], start: number, stems: readonly string[]): number {
+function matchEnd(resolved: readonly number[], start: number, stems: readonly number[]): number {
   let pos = start;
   for (let k = 1; k < stems.length; k++) {
     const next = resolved.indexOf(stems[k]!, pos + 1);
@@ -419,7 +437,7 @@ function insideOf(hits: ReadonlyArray<{ term: Term; start: number; end: number }
 }
 
 /** Whether a stem occurs in resolved[from, to). */
-function within(resolved: readonly string[], stem: string, from: number, to: number): boolean {
+function within(resolved: readonly number[], stem: number, from: number, to: number): boolean {
   for (let i = from; i < to; i++) if (resolved[i] === stem) return true;
   return false;
 }
