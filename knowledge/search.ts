@@ -51,6 +51,6 @@ export class EntrySearch {
    * @param terms normalised, stemmed terms, as the understanding core builds them
    */
   search(terms: readonly string[], lang: Language, limit = 10): Array<{ id: string; score: number }> {
-    return this.indexes.get(lang)!.search(terms).slice(0, limit);
+    return this.indexes.get(lang)!.search(terms, limit);
   }
 }

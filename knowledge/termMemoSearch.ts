@@ -31,8 +31,8 @@ export class TermMemoSearch {
     private readonly options: SearchOptions,
   ) {}
 
-  /** Documents matching any of the already processed query terms, best first. */
-  search(terms: readonly string[]): Array<{ id: string; score: number }> {
+  /** Documents matching any of the already processed query terms, best first (the first `limit`; equal scores in the order found). */
+  search(terms: readonly string[], limit = Infinity): Array<{ id: string; score: number }> {
     const touched: number[] = [];
     for (let q = 0; q < terms.length; q++) {
       const term = terms[q]!;
@@ -55,10 +55,16 @@ export class TermMemoSearch {
     }
     const results: Array<{ id: string; score: number }> = [];
     for (const d of touched) {
-      results.push({ id: this.ids[d]!, score: this.sums[d]! * this.matched[d]! });
       this.hit[d] = false;
+      const score = this.sums[d]! * this.matched[d]!;
+      if (results.length >= limit && score <= results[results.length - 1]!.score) continue;
+      // Sorted insertion after the equal ones: the same order as a stable sort, without sorting every document found.
+      let at = results.length;
+      while (at > 0 && results[at - 1]!.score < score) at--;
+      results.splice(at, 0, { id: this.ids[d]!, score });
+      if (results.length > limit) results.pop();
     }
-    return results.sort((a, b) => b.score - a.score);
+    return results;
   }
 
   private termScores(term: string): TermHits {

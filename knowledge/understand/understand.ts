@@ -274,7 +274,7 @@ export class Understanding {
     // The wider vocabulary of each topic (its lexicon and its entries' texts) as a full-text profile:
     // catches wording the keyword lists do not have.
     // Only needed where the lexicon found little; a clear keyword match is not second-guessed.
-    const profile = this.bestService(topicScores) >= PROFILE_SKIP ? [] : this.topicSearch.get(lang)!.search(query).slice(0, 3);
+    const profile = this.bestService(topicScores) >= PROFILE_SKIP ? [] : this.topicSearch.get(lang)!.search(query, 3);
     const maxProfile = profile[0]?.score ?? 1;
     for (const [i, hit] of profile.entries()) {
       const id = String(hit.id);

@@ -25,4 +25,9 @@ describe('term-memoised search', () => {
     expect(got.map((r) => r.id)).toEqual(expected.map((r) => r.id));
     for (const [i, r] of got.entries()) expect(r.score).toBeCloseTo(expected[i]!.score, 10);
   });
+  test.each([1, 2])('a search limited to %i gives the first results of the full search', (limit) => {
+    const memo = new TermMemoSearch(index(), { processTerm: (t: string) => t });
+    const query = ['anmeldung', 'kurs', 'kita'];
+    expect(memo.search(query, limit)).toEqual(memo.search(query).slice(0, limit));
+  });
 });
