@@ -101,8 +101,10 @@ export class TermMatcher {
   private readonly combosByStem: Array<Combo[] | undefined> = [];
   private scans = 0;
   private readonly vocabulary = new Set<string>();
-  /** Each vocabulary stem's number (the index into byKey, single and combosByStem). */
+  /** Each vocabulary stem's number (the index into byKey, single, combosByStem and present). */
   private readonly ids = new Map<string, number>();
+  /** The scan in which a stem last occurred: a term is looked for only when all its stems occur. */
+  private present = new Int32Array(0);
   /** A one-deletion variant → the vocabulary stems it came from. */
   private readonly deletions = new Map<string, string[]>();
 
@@ -157,6 +159,7 @@ export class TermMatcher {
       this.byKey.push(undefined);
       this.combosByStem.push(undefined);
     }
+    this.present = new Int32Array(this.ids.size);
     const id = (stem: string) => this.ids.get(stem)!;
     const seen = new Set<string>();
     for (const p of parsed) {
@@ -312,12 +315,15 @@ export class TermMatcher {
   private match(resolved: readonly number[], explain?: string[]): readonly LabelScore[] {
     const candidates = this.candidates(resolved);
     const scan = this.scans;
+    const present = this.present;
+    for (const w of resolved) if (w !== UNKNOWN) present[w] = scan;
     // Created at the first term found: most scans of the cue matchers find none.
     let scores: Map<string, number> | undefined;
     // Terms of several words first, longest first, so that the terms they contain can be recognised as contained;
     // then in message and lexicon order.
     const hits: Array<{ term: Term; start: number; end: number }> = [];
     for (const term of candidates) {
+      if (!term.ids.every((w) => present[w] === scan)) continue;
       for (let i = resolved.indexOf(term.ids[0]!); i >= 0; i = resolved.indexOf(term.ids[0]!, i + 1)) {
         const end = matchEnd(resolved, i, term.ids);
         if (end < 0) continue;
@@ -349,13 +355,13 @@ export class TermMatcher {
       }
     }
     if (this.anyOrder && candidates.length > 0) scores = this.matchUnordered(resolved, candidates, scores, explain);
-    if (this.combos.length > 0 && resolved.some((w) => w !== UNKNOWN && this.combosByStem[w])) {
-      const present = new Set(resolved);
-      for (const first of present) {
-        const combos = first === UNKNOWN ? undefined : this.combosByStem[first];
+    if (this.combos.length > 0) {
+      for (let i = 0; i < resolved.length; i++) {
+        const first = resolved[i]!;
+        const combos = first === UNKNOWN || resolved.indexOf(first) < i ? undefined : this.combosByStem[first];
         if (!combos) continue;
         for (const combo of combos) {
-          if (!combo.parts.every((part) => part.every((s) => present.has(s)))) continue;
+          if (!combo.parts.every((part) => part.every((w) => present[w] === scan))) continue;
           explain?.push(`${combo.label}:${combo.key}`);
           scores ??= new Map();
           scores.set(combo.label, Math.max(scores.get(combo.label) ?? 0, combo.weight));
@@ -392,7 +398,7 @@ export class TermMatcher {
     const found: Array<{ term: Term; at: number }> = [];
     for (const term of candidates) {
       // Only distinctive words may come in any order; short ones ("nie", "isc") would pair up by chance.
-      if (!term.anyOrder || term.found === this.scans || term.stems.length < 2 || term.stems.some((s) => s.length < 4)) continue;
+      if (!term.anyOrder || term.found === this.scans || term.stems.length < 2 || term.stems.some((s) => s.length < 4) || !term.ids.every((w) => this.present[w] === this.scans)) continue;
       for (let j = resolved.indexOf(term.ids[0]!); j >= 0; j = resolved.indexOf(term.ids[0]!, j + 1)) {
         const from = Math.max(0, j - window);
         const to = Math.min(resolved.length, j + window + 1);
