@@ -54,6 +54,12 @@ describe('language detection', () => {
     expect(u.understand({ text: 'Termin bei der Ausländerbehörde für Олена Шевченко' }).language).toBe('de');
   });
 
+  test('a short German question about a German term stays German (tinyld reads "Sprachcafé" as English)', () => {
+    expect(u.understand({ text: 'Was ist ein Sprachcafé?' }).language).toBe('de');
+    expect(u.understand({ text: 'Wo ist das Sprachcafé?' }).language).toBe('de');
+    expect(u.understand({ text: 'where is the sprachcafé' }).language).toBe('en');
+  });
+
   test('an Iraqi Arabic message with چ stays Arabic', () => {
     expect(u.understand({ text: 'ابني عمره اربع سنين، وين اگدر اسجله بالروضة' }).language).toBe('ar');
   });

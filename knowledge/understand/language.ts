@@ -12,6 +12,9 @@ const CANDIDATES: Record<Script, Language[]> = {
   other: [],
 };
 
+/** From this many letters on, tinyld's vote counts fully. */
+const TINYLD_FULL = 40;
+
 /** Letters that belong to one language of a script (before normalisation). */
 const LETTER_CUES: Array<[RegExp, Language, number]> = [
   [/[іїєґ]/giu, 'uk', 3],
@@ -94,8 +97,10 @@ export class LanguageDetector {
     const [first, next] = [...scores.values()].sort((a, b) => b - a);
     const decided = (first ?? 0) - (next ?? 0) >= 3;
     if (letters >= 4 && !decided) {
+      // On a short text tinyld's vote rests on a word or two ("Sprachcafé" reads as English): three function words outweigh it.
+      const weight = 2 * Math.min(1, letters / TINYLD_FULL);
       for (const { lang, accuracy } of detectAll(text, { only: candidates })) {
-        if (scores.has(lang as Language)) scores.set(lang as Language, scores.get(lang as Language)! + 2 * accuracy);
+        if (scores.has(lang as Language)) scores.set(lang as Language, scores.get(lang as Language)! + weight * accuracy);
       }
     }
 
