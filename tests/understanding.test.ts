@@ -37,6 +37,8 @@ describe('language detection', () => {
     expect(u.understand({ text: 'Jobcenter', conversationLanguage: 'ar' }).language).toBe('ar');
     expect(u.understand({ text: 'Kita?', conversationLanguage: 'uk' }).language).toBe('uk');
     expect(u.understand({ text: 'Дякую, до побачення', conversationLanguage: 'de' }).language).toBe('uk');
+    // Only Latin letters make a loanword: a Cyrillic greeting in an Arabic conversation is Bulgarian.
+    expect(u.understand({ text: 'здравейте', conversationLanguage: 'ar' }).language).toBe('bg');
   });
 
   test('Russian and Bulgarian typed in Latin letters are recognised as such', () => {

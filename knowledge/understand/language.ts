@@ -121,7 +121,7 @@ export class LanguageDetector {
       const margin = best![1] - current;
       if ((short && cueStrength < 2) || margin < 0.5) return { language: conversationLanguage, confident: !short, transliterated: false };
     }
-    if (short && conversationLanguage && !candidates.includes(conversationLanguage) && best![1] - (second?.[1] ?? 0) < 1 && cueStrength < 2) {
+    if (short && script === 'latin' && conversationLanguage && !candidates.includes(conversationLanguage) && best![1] - (second?.[1] ?? 0) < 1 && cueStrength < 2) {
       // A short Latin-script word in a Cyrillic or Arabic conversation: a loanword ("Kita"), not a switch.
       return { language: conversationLanguage, confident: false, transliterated: false };
     }

@@ -99,12 +99,13 @@ export class TermMatcher {
   private readonly combos: Combo[] = [];
   /** Combos by the first stem of their first part: only those whose first stem occurs are checked. */
   private readonly combosByStem: Array<Combo[] | undefined> = [];
+  /** Counts the scans: the current one's number stamps Term.mark, Term.found and present. */
   private scans = 0;
   private readonly vocabulary = new Set<string>();
   /** Each vocabulary stem's number (the index into byKey, single, combosByStem and present). */
   private readonly ids = new Map<string, number>();
   /** The scan in which a stem last occurred: a term is looked for only when all its stems occur. */
-  private present = new Int32Array(0);
+  private readonly present: Int32Array;
   /** A one-deletion variant → the vocabulary stems it came from. */
   private readonly deletions = new Map<string, string[]>();
 
