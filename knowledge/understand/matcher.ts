@@ -71,9 +71,6 @@ export interface TermSource {
 }
 
 const MIN_FUZZY_LENGTH = 5;
-const ASCII_WORD = /^[a-z0-9]+$/;
-/** A typo or a compound split keeps a word's script: a word without ASCII letters or digits never meets an ASCII stem. */
-const ASCII_LETTER = /[a-z0-9]/;
 /** The shared answer of a match that found nothing (never mutated by callers). */
 const NO_SCORES: readonly LabelScore[] = [];
 const MIN_AFFIX_LENGTH = 4;
@@ -111,11 +108,6 @@ export class TermMatcher {
 
   private readonly stopwords: ReadonlySet<string>;
   private readonly minFuzzy: number;
-  /**
-   * Whether every stem is in ASCII letters and digits: such a matcher cannot match a message without them
-   * (German cues in an Arabic message), so it need not look the words up.
-   */
-  readonly ascii: boolean;
   /** Whether any term may match in any order. */
   private readonly anyOrder: boolean;
   private readonly splitCompounds: boolean;
@@ -176,7 +168,6 @@ export class TermMatcher {
       (index[key] ??= []).push(term);
     }
     this.anyOrder = parsed.some((p) => p.anyOrder);
-    this.ascii = [...this.vocabulary].every((w) => ASCII_WORD.test(w));
     for (const c of combos) {
       const combo: Combo = { ...c, parts: c.parts.map((part) => part.map(id)) };
       this.combos.push(combo);
@@ -212,7 +203,6 @@ export class TermMatcher {
    * this returns after one memo look-up per word, without allocating.
    */
   scan(tokens: readonly string[], explain?: string[]): readonly LabelScore[] {
-    if (this.ascii && !tokens.some((t) => ASCII_LETTER.test(t))) return NO_SCORES;
     return this.scanWords(tokens, (t) => this.remembered(t), explain);
   }
 
