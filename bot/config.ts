@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LOG_LEVELS } from './log.js';
 import type { RetentionPolicy } from '../dialogs/privacy.js';
 
 const bool = z
@@ -17,7 +18,7 @@ export const configSchema = z.object({
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   KNOWLEDGE_DIR: z.string().min(1).optional(),
-  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   /** Largest accepted message, in characters. */
   MAX_MESSAGE_CHARS: z.coerce.number().int().min(50).max(20000).default(2000),
   /** Largest accepted request body, in bytes. */

@@ -2,7 +2,7 @@ import type { i18n } from 'i18next';
 import type { KnowledgeBase } from '../knowledge/load.js';
 import type { Language } from '../knowledge/schema.js';
 import { runTurn, type EngineDeps, type TurnInput } from '../dialogs/engine.js';
-import { initialState, parseState } from '../dialogs/state.js';
+import { initialState, parseState, type ConversationState } from '../dialogs/state.js';
 import { loadConversation, saveFeedback, saveTurn, TurnWriter } from './store/conversations.js';
 import type { Store } from './store/store.js';
 import { translatorFor } from './i18n.js';
@@ -51,8 +51,9 @@ export class ConversationService {
   /**
    * The embedded store belongs to this one process, so recent states are kept in memory and a
    * turn needs no read. With PostgreSQL (several instances) every turn reads the store.
+   * The cached state is the one the last turn produced: typed already, it needs no validation.
    */
-  private readonly cache: Map<string, { channel: string; state: unknown; at: number }> | undefined;
+  private readonly cache: Map<string, { channel: string; state: ConversationState; at: number }> | undefined;
   /** Turns without events from many conversations share one statement (group commit). */
   private readonly writer: TurnWriter;
 
@@ -80,11 +81,11 @@ export class ConversationService {
     const cached = this.cache?.get(conversationId);
     // A cached state is trusted for a short while only: the retention sweep may delete old rows.
     const fresh = cached && Date.now() - cached.at < CACHE_MS ? cached : undefined;
-    const stored = fresh ?? (await loadConversation(this.store, conversationId));
-    const state = stored ? parseState(stored.state, this.defaultLanguage) : initialState(this.defaultLanguage);
+    const stored = fresh ? undefined : await loadConversation(this.store, conversationId);
+    const state = fresh ? fresh.state : stored ? parseState(stored.state, this.defaultLanguage) : initialState(this.defaultLanguage);
     const result = runTurn(this.engine, state, input);
     const userBody = input.kind === 'message' ? { text: input.text } : input.kind === 'action' ? { action: input.value } : { start: true };
-    const saved = { id: conversationId, channel: stored?.channel ?? channel, state: result.state };
+    const saved = { id: conversationId, channel: fresh?.channel ?? stored?.channel ?? channel, state: result.state };
     const messages = [
       { role: 'user' as const, body: userBody },
       { role: 'bot' as const, body: result.replies },

@@ -37,14 +37,17 @@ export interface DeleteDataEvent {
   type: 'deleteData';
 }
 
-const references = (state: ConversationState) => state.handovers.map((h) => h.reference).join(', ');
+/** The requests already sent, named by reference with their grace period, under `key`; nothing when there are none. */
+function sentRecords(deps: EngineDeps, state: ConversationState, key: string): Reply[] {
+  if (state.handovers.length === 0) return [];
+  return [text(key, { references: state.handovers.map((h) => h.reference).join(', '), days: deps.retention.deletionGraceDays })];
+}
 
 /** "Delete my data" (typed in any language, or the button): what would be deleted, then yes or no. */
 export function askDeletion(deps: EngineDeps, state: ConversationState): TurnResult {
-  const sent = state.handovers.length > 0 ? [text('privacy.delete.confirmRecords', { references: references(state), days: deps.retention.deletionGraceDays })] : [];
   return {
     state: { ...state, pending: { kind: 'deleteData' } },
-    replies: [text('privacy.delete.confirm'), ...sent, actions(action('privacy.delete.yes', PRIVACY_ACTIONS.yes), action('privacy.delete.no', PRIVACY_ACTIONS.no))],
+    replies: [text('privacy.delete.confirm'), ...sentRecords(deps, state, 'privacy.delete.confirmRecords'), actions(action('privacy.delete.yes', PRIVACY_ACTIONS.yes), action('privacy.delete.no', PRIVACY_ACTIONS.no))],
     events: [],
   };
 }
@@ -55,9 +58,8 @@ export function askDeletion(deps: EngineDeps, state: ConversationState): TurnRes
  */
 export function confirmDeletion(deps: EngineDeps, state: ConversationState): TurnResult {
   const fresh: ConversationState = { ...initialState(state.language), languageChosen: state.languageChosen };
-  const sent = state.handovers.length > 0 ? [text('privacy.delete.records', { references: references(state), days: deps.retention.deletionGraceDays })] : [];
   const event: DeleteDataEvent = { type: 'deleteData' };
-  return { state: fresh, replies: [text('privacy.delete.done'), ...sent, text('welcome.howCanIHelp')], events: [event] };
+  return { state: fresh, replies: [text('privacy.delete.done'), ...sentRecords(deps, state, 'privacy.delete.records'), text('welcome.howCanIHelp')], events: [event] };
 }
 
 /** Not confirmed: nothing is deleted; an intake that was running goes on where it stopped. */

@@ -64,6 +64,11 @@ export type StaffUnit = Staff['units'][number];
 /** A unit's Microsoft Teams channel (staff file, `units[].teams`). */
 export type TeamsChannel = NonNullable<StaffUnit['teams']>;
 
+/** A staff member's name for display, or the id itself when the staff file no longer lists them. */
+export function personName(staff: Staff, id: string): string {
+  return staff.people.find((p) => p.id === id)?.name ?? id;
+}
+
 export const DEFAULT_STAFF_FILE = join(DEFAULT_KNOWLEDGE_DIR, 'staff', 'kreis-kleve.yaml');
 
 /** Loads the staff file and checks it against the district: every team covered, every reference known. */

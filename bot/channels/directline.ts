@@ -188,11 +188,6 @@ export class DirectLineServer {
     }
   }
 
-  /** Whether this process holds a transcript for a conversation, and how many activities (tests). */
-  held(conversationId: string): number | undefined {
-    return this.open.get(conversationId)?.activities.length;
-  }
-
   /** How many conversations are held in memory (for health and tests). */
   get size(): number {
     return this.open.size;

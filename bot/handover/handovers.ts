@@ -181,11 +181,11 @@ export async function anonymiseClosedHandovers(sql: Sql, daysAfterClose: number)
 }
 
 /** Removes the chat transcript from records sent more than `days` ago; the record notes when. */
-export async function removeTranscripts(sql: Sql, days: number, now: Date = new Date()): Promise<string[]> {
+export async function removeTranscripts(sql: Sql, days: number): Promise<string[]> {
   const rows = await sql.query<{ id: string }>(
     `update handovers set record = (record - 'transcript') || jsonb_build_object('transcriptRemovedAt', $2::text)
      where record ? 'transcript' and created_at < now() - make_interval(days => $1) returning id`,
-    [days, now.toISOString()],
+    [days, new Date().toISOString()],
   );
   return rows.map((r) => r.id);
 }

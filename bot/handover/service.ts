@@ -7,7 +7,7 @@ import type { Sql } from '../store/store.js';
 import type { Reply } from '../../dialogs/replies.js';
 import type { HandoverEvent } from '../../dialogs/handover/flow.js';
 import { buildRecord } from '../../dialogs/handover/record.js';
-import { coordinatorOf, pickCaseManager } from '../../dialogs/handover/routing.js';
+import { coordinatorOf, municipalityName, pickCaseManager } from '../../dialogs/handover/routing.js';
 import { translatorFor } from '../i18n.js';
 import { render, toPlainText } from '../render.js';
 import { audit, enqueue, insertHandover, openCaseLoads, updateStatus, withdrawHandover, type HandoverRow } from './handovers.js';
@@ -54,7 +54,7 @@ export class HandoverService {
       channel,
       language: event.language,
       draft: event.draft,
-      municipality: { id: event.municipality, name: this.kb.district.municipalities.find((m) => m.id === event.municipality)?.name ?? event.municipality },
+      municipality: { id: event.municipality, name: municipalityName(this.kb.district, event.municipality) },
       unit: { id: route.unit, name: route.unitName, reason },
       topics: event.topics,
       suggestedServices: event.shownEntries.map((id) => ({ id, title: this.kb.services.find((e) => e.id === id)?.texts.de?.title ?? id })),

@@ -51,9 +51,21 @@ export async function createAccount(sql: Sql, staff: Staff, input: { username: s
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
+/** The columns of an account as the accounts table holds them. */
+type AccountRow = {
+  username: string;
+  staff_id: string;
+  role: Role;
+  team_id: string | null;
+};
+
+function toAccount(row: AccountRow): Account {
+  return { username: row.username, staffId: row.staff_id, role: row.role, teamId: row.team_id };
+}
+
 /** Checks a password and opens a session; undefined for a wrong name or password (no hint which). */
 export async function signIn(sql: Sql, username: string, password: string, hours: number): Promise<{ token: string; session: Session } | undefined> {
-  const rows = await sql.query<{ username: string; password_hash: string; staff_id: string; role: Role; team_id: string | null; disabled: boolean }>('select * from accounts where username = $1', [username]);
+  const rows = await sql.query<AccountRow & { password_hash: string; disabled: boolean }>('select * from accounts where username = $1', [username]);
   const row = rows[0];
   if (!row || row.disabled) {
     dummyHash ??= hash(randomBytes(16).toString('hex'));
@@ -65,7 +77,7 @@ export async function signIn(sql: Sql, username: string, password: string, hours
   const csrf = randomBytes(24).toString('base64url');
   await sql.query(`insert into sessions (token_hash, username, csrf, expires_at) values ($1, $2, $3, now() + make_interval(secs => $4))`, [sha256(token), row.username, csrf, Math.round(hours * 3600)]);
   await sql.query('delete from sessions where expires_at < now()');
-  return { token, session: { account: { username: row.username, staffId: row.staff_id, role: row.role, teamId: row.team_id }, csrf } };
+  return { token, session: { account: toAccount(row), csrf } };
 }
 
 export async function signOut(sql: Sql, token: string): Promise<void> {
@@ -76,14 +88,14 @@ export async function signOut(sql: Sql, token: string): Promise<void> {
 export async function sessionOf(sql: Sql, req: IncomingMessage): Promise<{ token: string; session: Session } | undefined> {
   const token = cookie(req, SESSION_COOKIE);
   if (!token || token.length > 100) return undefined;
-  const rows = await sql.query<{ username: string; staff_id: string; role: Role; team_id: string | null; csrf: string }>(
+  const rows = await sql.query<AccountRow & { csrf: string }>(
     `select a.username, a.staff_id, a.role, a.team_id, s.csrf from sessions s join accounts a on a.username = s.username
      where s.token_hash = $1 and s.expires_at > now() and not a.disabled`,
     [sha256(token)],
   );
   const row = rows[0];
   if (!row) return undefined;
-  return { token, session: { account: { username: row.username, staffId: row.staff_id, role: row.role, teamId: row.team_id }, csrf: row.csrf } };
+  return { token, session: { account: toAccount(row), csrf: row.csrf } };
 }
 
 /** The CSRF check for changes: the header must carry the session's token (the cookie alone is not enough). */
@@ -114,12 +126,12 @@ function cookie(req: IncomingMessage, name: string): string | undefined {
  * how a claim from a Teams card acts as the person who pressed it.
  */
 export async function accountOfPerson(sql: Sql, staffId: string): Promise<Account | undefined> {
-  const rows = await sql.query<{ username: string; staff_id: string; role: Role; team_id: string | null }>(
+  const rows = await sql.query<AccountRow>(
     'select username, staff_id, role, team_id from accounts where staff_id = $1 and not disabled order by created_at, username limit 1',
     [staffId],
   );
   const row = rows[0];
-  return row ? { username: row.username, staffId: row.staff_id, role: row.role, teamId: row.team_id } : undefined;
+  return row ? toAccount(row) : undefined;
 }
 
 /** The units an account sees: its own (a coordinator of the Welcome-Center sees both posts), or all for admins. */
@@ -127,4 +139,10 @@ export function unitsOf(account: Account, staff: Staff): string[] | 'all' {
   if (account.role === 'admin') return 'all';
   const coordinated = staff.units.filter((u) => u.coordinator === account.staffId).map((u) => u.id);
   return [...new Set([...(account.teamId ? [account.teamId] : []), ...(account.role === 'coordinator' ? coordinated : [])])];
+}
+
+/** Whether an account may see and act on a unit's requests. */
+export function canSee(account: Account, staff: Staff, unit: string): boolean {
+  const units = unitsOf(account, staff);
+  return units === 'all' || units.includes(unit);
 }

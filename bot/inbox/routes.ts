@@ -7,14 +7,14 @@ import type { i18n } from 'i18next';
 import type { Router } from '../http.js';
 import { HttpError, readJson, sendJson, clientIp } from '../http.js';
 import type { Store } from '../store/store.js';
-import type { Staff } from '../../knowledge/staff.js';
+import { personName, type Staff } from '../../knowledge/staff.js';
 import type { KnowledgeBase } from '../../knowledge/load.js';
 import { RateLimiter } from '../limits.js';
 import { translatorFor } from '../i18n.js';
-import { unitName } from '../../dialogs/handover/routing.js';
+import { municipalityName, unitName } from '../../dialogs/handover/routing.js';
 import { addNote, audit, auditTrail, eraseHandover, getHandover, listHandovers, listNotes, updateStatus, OUTCOMES, STATUSES, type HandoverRow, type Status } from '../handover/handovers.js';
 import type { HandoverService } from '../handover/service.js';
-import { clearedCookie, csrfValid, sessionCookie, sessionOf, signIn, signOut, unitsOf, usernameSchema, type Session } from './auth.js';
+import { canSee, clearedCookie, csrfValid, sessionCookie, sessionOf, signIn, signOut, unitsOf, usernameSchema, type Session } from './auth.js';
 
 export interface InboxDeps {
   store: Store;
@@ -52,7 +52,7 @@ export function inboxRoutes(router: Router, deps: InboxDeps): void {
   const loginPerIp = new RateLimiter(deps.loginAttempts * 4, 15 * 60_000);
   const de = translatorFor(deps.i18n, 'de');
   const staffDe = translatorFor(deps.i18n, 'de', 'inbox');
-  const townName = (id: string | null) => (id ? (deps.kb.district.municipalities.find((m) => m.id === id)?.name ?? id) : null);
+  const townName = (id: string | null) => (id ? municipalityName(deps.kb.district, id) : null);
   const dayMs = 86_400_000;
 
   async function requireSession(req: IncomingMessage, change: boolean): Promise<{ token: string; session: Session }> {
@@ -71,15 +71,14 @@ export function inboxRoutes(router: Router, deps: InboxDeps): void {
     const parsed = idSchema.safeParse(id);
     if (!parsed.success) throw new HttpError(404, 'not_found');
     const row = await getHandover(store, parsed.data);
-    const units = unitsOf(session.account, staff);
-    if (!row || (units !== 'all' && !units.includes(row.team_id))) throw new HttpError(404, 'not_found');
+    if (!row || !canSee(session.account, staff, row.team_id)) throw new HttpError(404, 'not_found');
     return row;
   }
 
-  const personName = (id: string | null) => (id ? (staff.people.find((p) => p.id === id)?.name ?? id) : null);
+  const nameOf = (id: string | null) => (id ? personName(staff, id) : null);
   const me = (s: Session) => ({
     username: s.account.username,
-    name: personName(s.account.staffId) ?? s.account.username,
+    name: nameOf(s.account.staffId) ?? s.account.username,
     role: s.account.role,
     units: ((u) => (u === 'all' ? 'all' : u.map((id) => ({ id, name: unitName(deps.kb.district, id) }))))(unitsOf(s.account, staff)),
   });
@@ -96,8 +95,8 @@ export function inboxRoutes(router: Router, deps: InboxDeps): void {
     topics: (row.record?.topics ?? row.topics ?? []).map((t) => de(`topic.${t}`)),
     municipality: row.record?.municipality.name ?? townName(row.municipality),
     language: row.language,
-    assignee: personName(row.assignee),
-    claimedBy: personName(row.claimed_by),
+    assignee: nameOf(row.assignee),
+    claimedBy: nameOf(row.claimed_by),
     createdAt: new Date(row.created_at).toISOString(),
     expectedContactBy: new Date(row.expected_contact_by).toISOString(),
     overdue: row.status === 'new' && !row.deletion_requested_at && new Date(row.expected_contact_by).getTime() < Date.now(),

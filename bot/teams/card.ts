@@ -1,7 +1,7 @@
 import type { i18n } from 'i18next';
 import type { AdaptiveCard } from '@microsoft/teams-ai';
 import type { District } from '../../knowledge/schema.js';
-import type { Staff } from '../../knowledge/staff.js';
+import { personName, type Staff } from '../../knowledge/staff.js';
 import type { HandoverRow } from '../handover/handovers.js';
 import { coordinatorOf, unitName } from '../../dialogs/handover/routing.js';
 import { translatorFor } from '../i18n.js';
@@ -63,37 +63,30 @@ export class HandoverCards {
             { title: t('detail.caseType'), value: record.caseType.label },
             ...(record.topics.length ? [{ title: t('list.topics'), value: record.topics.map((id) => this.topic(`topic.${id}`)).join(', ') }] : []),
             { title: t('list.contactBy'), value: dueDate.format(new Date(row.expected_contact_by)) },
-            ...(row.assignee ? [{ title: t('list.assignee'), value: this.personName(row.assignee) }] : []),
+            ...(row.assignee ? [{ title: t('list.assignee'), value: personName(this.deps.staff, row.assignee) }] : []),
           ]
         : []),
       { title: t('list.status'), value: t(`status.${row.status}`) },
     ];
     body.push({ type: 'FactSet', facts });
     if (row.status === 'withdrawn') body.push({ type: 'TextBlock', text: t('detail.withdrawn'), wrap: true });
-    else if (row.claimed_by) body.push({ type: 'TextBlock', text: t('detail.claimedBy', { name: this.personName(row.claimed_by) }), wrap: true, weight: 'Bolder', color: 'Good' });
+    else if (row.claimed_by) body.push({ type: 'TextBlock', text: t('detail.claimedBy', { name: personName(this.deps.staff, row.claimed_by) }), wrap: true, weight: 'Bolder', color: 'Good' });
     body.push({ type: 'TextBlock', text: t('teams.card.privacy'), wrap: true, isSubtle: true, size: 'Small' });
 
     const actions: Array<Record<string, unknown>> = [];
     if (row.status === 'new') actions.push({ type: 'Action.Execute', title: t('detail.claim'), verb: CLAIM_VERB, data: { handoverId: row.id } satisfies ClaimData });
     if (this.deps.publicUrl && row.status !== 'withdrawn') actions.push({ type: 'Action.OpenUrl', title: t('teams.card.open'), url: `${this.deps.publicUrl}/inbox#${row.id}` });
 
-    return {
-      type: 'AdaptiveCard',
-      $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
-      version: '1.5',
-      lang: 'de',
-      body,
-      ...(actions.length ? { actions } : {}),
-      ...(entities.length ? { msteams: { entities } } : {}),
-    };
+    return card(body, { ...(actions.length ? { actions } : {}), ...(entities.length ? { msteams: { entities } } : {}) });
   }
 
   /** A card with only a notice, for a record that no longer exists. */
   notice(key: string): AdaptiveCard {
-    return { type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.5', lang: 'de', body: [{ type: 'TextBlock', text: this.t(key), wrap: true, weight: 'Bolder' }] };
+    return card([{ type: 'TextBlock', text: this.t(key), wrap: true, weight: 'Bolder' }]);
   }
+}
 
-  private personName(id: string): string {
-    return this.deps.staff.people.find((p) => p.id === id)?.name ?? id;
-  }
+/** The envelope of every card: Adaptive Cards 1.5 (what Teams renders), in German like the inbox. */
+function card(body: Array<Record<string, unknown>>, extra: Record<string, unknown> = {}): AdaptiveCard {
+  return { type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.5', lang: 'de', body, ...extra };
 }

@@ -6,7 +6,7 @@ import type { Store } from '../store/store.js';
 import type { Staff } from '../../knowledge/staff.js';
 import type { HandoverService } from '../handover/service.js';
 import { audit, getHandover } from '../handover/handovers.js';
-import { accountOfPerson, unitsOf, type Account } from '../inbox/auth.js';
+import { accountOfPerson, canSee, type Account } from '../inbox/auth.js';
 import { translatorFor } from '../i18n.js';
 import type { HandoverCards } from './card.js';
 
@@ -45,8 +45,7 @@ export class TeamsClaims {
       await audit(store, `teams:${activity.from?.aadObjectId ?? '?'}`.slice(0, 64), 'claim-refused', row.id, { reason: 'unknown-user' });
       return cards.forRecord(row, { notice: this.t('teams.refused.unknownUser') });
     }
-    const units = unitsOf(account, this.deps.staff);
-    if (units !== 'all' && !units.includes(row.team_id)) {
+    if (!canSee(account, this.deps.staff, row.team_id)) {
       await audit(store, account.username, 'claim-refused', row.id, { reason: 'other-team' });
       return cards.forRecord(row, { notice: this.t('teams.refused.otherTeam') });
     }
