@@ -1,6 +1,7 @@
 import { describe, test, expect, beforeAll, afterAll } from 'vitest';
 import { startServer, type TestServer } from '../helpers/app.js';
 import { artifactPath, browserAvailable, launchBrowser } from '../helpers/browser.js';
+import { germanIntake } from '../helpers/intake.js';
 import { createAccount } from '../../bot/inbox/auth.js';
 import { DEFAULT_STAFF_FILE, loadStaffOrThrow } from '../../knowledge/staff.js';
 
@@ -14,7 +15,8 @@ describe.skipIf(!browserAvailable())('inbox in a real browser', () => {
     await createAccount(server.app.store, staff, { username: 'aylin', password: 'a long enough password', staffId: 'demo-nord-2', role: 'case-manager' });
     // A person in Kleve asks for a person and sends a request through the chat API.
     const conversationId = 'inbox-browser-test-0000001';
-    const steps = [{ action: 'lang:de' }, { text: 'Ich wohne in Kleve und möchte mit einer Person sprechen' }, { action: 'intake:yes' }, { action: 'intake:phone' }, { text: '02821 123456' }, { action: 'intake:skip' }, { action: 'intake:skip' }, { action: 'intake:skip' }, { action: 'intake:skip' }, { text: 'Ich habe einen Brief vom Jobcenter bekommen und verstehe ihn nicht <script>alert(1)</script>' }, { action: 'intake:deadline' }, { text: 'bis 3. Dezember' }, { action: 'intake:jobcenter' }, { action: 'intake:done' }, { action: 'intake:lang-de' }, { action: 'intake:skip' }, { action: 'intake:no' }, { action: 'intake:send' }];
+    const need = 'Ich habe einen Brief vom Jobcenter bekommen und verstehe ihn nicht <script>alert(1)</script>';
+    const steps = [...germanIntake({ phone: '02821 123456', need, deadline: { text: 'bis 3. Dezember', authority: 'jobcenter' }, transcript: false }), { action: 'intake:send' }];
     for (const step of steps) expect((await server.post('/api/chat', { conversationId, ...step })).status).toBe(200);
     browser = await launchBrowser();
   });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { spawnServer, type ChildServer } from '../helpers/child.js';
+import { germanIntake } from '../helpers/intake.js';
 import { openStore } from '../../bot/store/open.js';
 import { DEMO_PASSWORD } from '../../bot/inbox/demo.js';
 
@@ -34,8 +35,7 @@ describe('a crash right after the person confirms the handover', () => {
 
   /** A German intake up to the summary ("please check, then send"); returns how long the last turn took, in ms. */
   async function toSummary(s: ChildServer, conversationId: string): Promise<number> {
-    const steps = [{ action: 'lang:de' }, { text: 'Ich wohne in Kleve und möchte mit einer Person sprechen' }, { action: 'intake:yes' }, { action: 'intake:phone' }, { text: '0151 23456789' }, { action: 'intake:skip' }, { text: 'Samira' }, { action: 'intake:skip' }, { action: 'intake:skip' }, { text: 'Ich brauche Hilfe mit einem Brief vom Jobcenter' }, { action: 'intake:normal' }, { action: 'intake:none' }, { action: 'intake:lang-de' }, { action: 'intake:skip' }];
-    for (const step of steps) await say(s, conversationId, step);
+    for (const step of germanIntake({ phone: '0151 23456789', name: 'Samira', need: 'Ich brauche Hilfe mit einem Brief vom Jobcenter' })) await say(s, conversationId, step);
     const started = performance.now();
     const summary = await say(s, conversationId, { action: 'intake:yes' });
     const took = performance.now() - started;

@@ -1,5 +1,6 @@
 import { describe, test, expect, beforeAll, afterAll } from 'vitest';
 import { startServer, type TestServer } from '../helpers/app.js';
+import { germanIntake } from '../helpers/intake.js';
 import { createAccount } from '../../bot/inbox/auth.js';
 import { DEFAULT_STAFF_FILE, loadStaffOrThrow } from '../../knowledge/staff.js';
 import type { Outgoing } from '../../bot/render.js';
@@ -22,8 +23,7 @@ async function chat(conversationId: string, input: { text?: string; action?: str
 
 /** A German request sent from the chat page, through to its reference. */
 async function sendRequest(conversationId: string): Promise<string> {
-  const steps = [{ action: 'lang:de' }, { text: 'Ich wohne in Kleve und möchte mit einer Person sprechen' }, { action: 'intake:yes' }, { action: 'intake:chat' }, { text: 'Samira' }, { action: 'intake:skip' }, { action: 'intake:skip' }, { text: 'Ich brauche Hilfe mit einem Brief vom Jobcenter' }, { action: 'intake:normal' }, { action: 'intake:none' }, { action: 'intake:lang-de' }, { action: 'intake:skip' }, { action: 'intake:yes' }];
-  for (const step of steps) await chat(conversationId, step);
+  for (const step of germanIntake({ name: 'Samira', need: 'Ich brauche Hilfe mit einem Brief vom Jobcenter', transcript: true })) await chat(conversationId, step);
   const sent = await chat(conversationId, { action: 'intake:send' });
   return /KIM-[A-Z0-9]{4}-[A-Z0-9]{4}/.exec(texts(sent.messages))![0];
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { spawnServer, type ChildServer } from '../helpers/child.js';
 import { startFake } from '../helpers/fakes.js';
+import { germanIntake } from '../helpers/intake.js';
 import { TelegramApi } from '../../bot/channels/telegram.js';
 import { createLogger, describeError } from '../../bot/log.js';
 
@@ -77,9 +78,8 @@ describe('the server log of a whole conversation', () => {
       expect(r.status, JSON.stringify(r.body)).toBe(200);
       return JSON.stringify(r.body);
     };
-    for (const step of [{ action: 'lang:de' }, { text: `Ich wohne in Kleve und möchte mit einer Person sprechen, ich bin ${MARKER}` }, { action: 'intake:yes' }, { action: 'intake:phone' }, { text: PHONE }, { action: 'intake:skip' }, { text: MARKER }, { action: 'intake:skip' }, { action: 'intake:skip' }, { text: `Brief vom Jobcenter an ${MARKER}\u0000 verstehe ich nicht` }, { action: 'intake:normal' }, { action: 'intake:none' }, { action: 'intake:lang-de' }, { action: 'intake:skip' }, { action: 'intake:yes' }]) {
-      await chat(step);
-    }
+    const wish = `Ich wohne in Kleve und möchte mit einer Person sprechen, ich bin ${MARKER}`;
+    for (const step of germanIntake({ wish, phone: PHONE, name: MARKER, need: `Brief vom Jobcenter an ${MARKER}\u0000 verstehe ich nicht`, transcript: true })) await chat(step);
     expect(await chat({ action: 'intake:send' })).toMatch(/KIM-[A-Z0-9]{4}-[A-Z0-9]{4}/);
     await chat({ text: `Lösch meine Daten, ${MARKER}` });
     await chat({ text: 'ja' });

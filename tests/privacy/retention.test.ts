@@ -1,5 +1,6 @@
 import { describe, test, expect, beforeAll, afterAll } from 'vitest';
 import { ENGINES } from '../helpers/stores.js';
+import { asTurns, germanIntake } from '../helpers/intake.js';
 import { createApp, type App } from '../../bot/app.js';
 import { loadConfig, retentionPolicy } from '../../bot/config.js';
 import { createLogger } from '../../bot/log.js';
@@ -11,24 +12,8 @@ import type { Store } from '../../bot/store/store.js';
 const config = loadConfig({ OUTBOX_INTERVAL_MS: '600000' });
 const policy = retentionPolicy(config);
 
-/** The steps of a short German intake, from the wish to the summary (chat contact, transcript as chosen). */
-const INTAKE = (transcript: boolean) => [
-  { kind: 'action', value: 'lang:de' },
-  { kind: 'message', text: 'Ich wohne in Kleve und möchte mit einer Person sprechen' },
-  { kind: 'action', value: 'intake:yes' },
-  { kind: 'action', value: 'intake:phone' },
-  { kind: 'message', text: '0151 23456789' },
-  { kind: 'action', value: 'intake:skip' },
-  { kind: 'message', text: 'Samira' },
-  { kind: 'action', value: 'intake:skip' },
-  { kind: 'action', value: 'intake:skip' },
-  { kind: 'message', text: 'Ich brauche Hilfe mit einem Brief vom Jobcenter' },
-  { kind: 'action', value: 'intake:normal' },
-  { kind: 'action', value: 'intake:none' },
-  { kind: 'action', value: 'intake:lang-de' },
-  { kind: 'action', value: 'intake:skip' },
-  { kind: 'action', value: transcript ? 'intake:yes' : 'intake:no' },
-] as const;
+/** A short German intake, from the wish to the summary (phone contact, transcript as chosen). */
+const INTAKE = (transcript: boolean) => asTurns(germanIntake({ phone: '0151 23456789', name: 'Samira', need: 'Ich brauche Hilfe mit einem Brief vom Jobcenter', transcript }));
 
 for (const engine of ENGINES) {
   describe(`retention and erasure on ${engine.name}`, () => {
