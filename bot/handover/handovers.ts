@@ -84,12 +84,18 @@ export async function getHandoverByReference(sql: Sql, reference: string): Promi
 }
 
 /** Moves a record on; `from` guards against two people changing it at once. */
-export async function updateStatus(sql: Sql, id: string, from: readonly Status[], to: Status, changes: { claimedBy?: string; outcome?: Outcome } = {}): Promise<HandoverRow | undefined> {
+export async function updateStatus(
+  sql: Sql,
+  id: string,
+  from: readonly Status[],
+  to: Status,
+  changes: { claimedBy?: string; outcome?: Outcome; unlessDeletionRequested?: boolean } = {},
+): Promise<HandoverRow | undefined> {
   const rows = await sql.query<HandoverRow & Record<string, unknown>>(
     `update handovers set status = $3, claimed_by = coalesce($4, claimed_by), outcome = coalesce($5, outcome), updated_at = now(),
        closed_at = case when $3 in ('closed', 'withdrawn') then now() else closed_at end
-     where id = $1 and status = any($2) returning *`,
-    [id, [...from], to, changes.claimedBy ?? null, changes.outcome ?? null],
+     where id = $1 and status = any($2) and (not $6::boolean or deletion_requested_at is null) returning *`,
+    [id, [...from], to, changes.claimedBy ?? null, changes.outcome ?? null, changes.unlessDeletionRequested ?? false],
   );
   return rows[0];
 }
@@ -119,6 +125,12 @@ export async function listNotes(sql: Sql, handoverId: string): Promise<Array<{ i
 /** Every view and change in the inbox. */
 export async function audit(sql: Sql, actor: string, action: string, handoverId: string | null, detail: Record<string, unknown> = {}): Promise<void> {
   await sql.query('insert into audit_log (actor, action, handover_id, detail) values ($1, $2, $3, $4)', [actor, action, handoverId, JSON.stringify(detail)]);
+}
+
+/** The same audit entry for many records, in one statement (the retention sweep's steps). */
+export async function auditEach(sql: Sql, actor: string, action: string, handoverIds: readonly string[], detail: Record<string, unknown> = {}): Promise<void> {
+  if (handoverIds.length === 0) return;
+  await sql.query('insert into audit_log (actor, action, handover_id, detail) select $1, $2, id, $4 from unnest($3::uuid[]) as id', [actor, action, handoverIds, JSON.stringify(detail)]);
 }
 
 export async function auditTrail(sql: Sql, handoverId: string): Promise<Array<{ at: Date; actor: string; action: string; detail: unknown }>> {
@@ -198,4 +210,13 @@ export async function enqueue(sql: Sql, delivery: { handoverId: string; kind: De
   const id = randomUUID();
   await sql.query('insert into outbox (id, handover_id, kind, target, payload) values ($1, $2, $3, $4, $5)', [id, delivery.handoverId, delivery.kind, delivery.target, JSON.stringify(delivery.payload)]);
   return id;
+}
+
+/** Queues a delivery only if the record already has one of the same kind whose payload has `op: "post"` (an update needs a posted card). */
+export async function enqueueAfterPost(sql: Sql, delivery: { handoverId: string; kind: DeliveryKind; target: string; payload: unknown }): Promise<void> {
+  await sql.query(
+    `insert into outbox (id, handover_id, kind, target, payload) select $1, $2, $3, $4, $5
+     where exists (select 1 from outbox where handover_id = $2 and kind = $3 and payload->>'op' = 'post')`,
+    [randomUUID(), delivery.handoverId, delivery.kind, delivery.target, JSON.stringify(delivery.payload)],
+  );
 }

@@ -10,7 +10,7 @@ import { buildRecord } from '../../dialogs/handover/record.js';
 import { coordinatorOf, municipalityName, pickCaseManager } from '../../dialogs/handover/routing.js';
 import { translatorFor } from '../i18n.js';
 import { render, toPlainText } from '../render.js';
-import { audit, enqueue, insertHandover, openCaseLoads, updateStatus, withdrawHandover, type HandoverRow } from './handovers.js';
+import { audit, enqueue, enqueueAfterPost, insertHandover, openCaseLoads, updateStatus, withdrawHandover, type HandoverRow } from './handovers.js';
 import type { TeamsDelivery } from './outbox.js';
 
 /** What a team's webhook receives: no personal data, only what tells the team to look into the inbox. */
@@ -107,9 +107,7 @@ export class HandoverService {
    */
   async claim(tx: Sql, handoverId: string, by: { username: string; staffId: string }, via: 'inbox' | 'teams'): Promise<HandoverRow | undefined> {
     // A record the person asked to delete is not taken on: it waits for its erasure.
-    const marked = await tx.query('select 1 from handovers where id = $1 and deletion_requested_at is not null', [handoverId]);
-    if (marked.length > 0) return undefined;
-    const updated = await updateStatus(tx, handoverId, ['new'], 'claimed', { claimedBy: by.staffId });
+    const updated = await updateStatus(tx, handoverId, ['new'], 'claimed', { claimedBy: by.staffId, unlessDeletionRequested: true });
     if (!updated) return undefined;
     await audit(tx, by.username, 'claim', handoverId, { via });
     await this.queueClaimMessage(tx, updated, this.staff.people.find((p) => p.id === by.staffId)?.name ?? by.username);
@@ -128,8 +126,7 @@ export class HandoverService {
   /** A record that changed gets its Teams card updated, if one was (or is being) posted. */
   private async queueCardUpdate(tx: Sql, row: HandoverRow): Promise<void> {
     if (!this.staff.units.find((u) => u.id === row.team_id)?.teams) return;
-    const posted = await tx.query(`select 1 from outbox where handover_id = $1 and kind = 'teams' and payload->>'op' = 'post'`, [row.id]);
-    if (posted.length > 0) await enqueue(tx, { handoverId: row.id, kind: 'teams', target: row.team_id, payload: { op: 'update' } satisfies TeamsDelivery });
+    await enqueueAfterPost(tx, { handoverId: row.id, kind: 'teams', target: row.team_id, payload: { op: 'update' } satisfies TeamsDelivery });
   }
 
   /** The conversation as the person saw it, in their language, for a record they allowed it in. */

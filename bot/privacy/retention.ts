@@ -1,7 +1,7 @@
 import type { Store } from '../store/store.js';
 import type { RetentionPolicy } from '../../dialogs/privacy.js';
 import { deleteExpired, expireDrafts } from '../store/conversations.js';
-import { anonymiseClosedHandovers, audit, eraseRequestedHandovers, removeTranscripts } from '../handover/handovers.js';
+import { anonymiseClosedHandovers, auditEach, eraseRequestedHandovers, removeTranscripts } from '../handover/handovers.js';
 
 /** What one sweep deleted or anonymised: counts for the log, conversation ids for in-memory caches. */
 export interface SweepResult {
@@ -29,17 +29,17 @@ export async function sweep(store: Store, policy: RetentionPolicy): Promise<Swee
   const conversations = await store.transaction((tx) => deleteExpired(tx, policy.conversationDays));
   const transcripts = await store.transaction(async (tx) => {
     const ids = await removeTranscripts(tx, policy.transcriptDays);
-    for (const id of ids) await audit(tx, 'system', 'transcript-removed', id, { afterDays: policy.transcriptDays });
+    await auditEach(tx, 'system', 'transcript-removed', ids, { afterDays: policy.transcriptDays });
     return ids;
   });
   const erased = await store.transaction(async (tx) => {
     const ids = await eraseRequestedHandovers(tx, policy.deletionGraceDays);
-    for (const id of ids) await audit(tx, 'system', 'erased', id, { reason: 'deletion-requested', afterDays: policy.deletionGraceDays });
+    await auditEach(tx, 'system', 'erased', ids, { reason: 'deletion-requested', afterDays: policy.deletionGraceDays });
     return ids;
   });
   const anonymised = await store.transaction(async (tx) => {
     const ids = await anonymiseClosedHandovers(tx, policy.recordDays);
-    for (const id of ids) await audit(tx, 'system', 'anonymised', id, { reason: 'retention', afterDays: policy.recordDays });
+    await auditEach(tx, 'system', 'anonymised', ids, { reason: 'retention', afterDays: policy.recordDays });
     return ids;
   });
   return {
