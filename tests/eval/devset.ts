@@ -20,6 +20,15 @@ export const INFO_DIR = join(DEVSET_DIR, 'info');
 /** Information-style questions by a second, independent author: never tuned on; only their scores are printed. */
 export const INFO_HOLDOUT_DIR = join(DEVSET_DIR, 'info-holdout');
 
+/**
+ * Situations: complex situations (several interlinked problems), wishes for a person, and single needs told at length,
+ * in all ten languages; they measure the offer of a handover and unneeded offers. Written fresh for this project by
+ * helpers, the held-out part by other helpers than the development part.
+ */
+export const SITUATIONS_DIR = join(DEVSET_DIR, 'situations');
+/** The held-out part of the situations: never tuned on; only its scores are printed. */
+export const SITUATIONS_HOLDOUT_DIR = join(DEVSET_DIR, 'situations-holdout');
+
 export const devCaseSchema = z.object({
   text: z.string().min(1),
   /** The expected best topic; for a complex message, any of several. */

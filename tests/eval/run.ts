@@ -1,12 +1,13 @@
 import { buildUnderstanding } from '../../bot/app.js';
-import { HOLDOUT_DIR, INFO_DIR, INFO_HOLDOUT_DIR, loadDevset } from './devset.js';
+import { HOLDOUT_DIR, INFO_DIR, INFO_HOLDOUT_DIR, SITUATIONS_DIR, SITUATIONS_HOLDOUT_DIR, loadDevset } from './devset.js';
 import { formatTable, score } from './metrics.js';
 import { langidSentences, langidWordPairs, omosqa } from './external.js';
 
 /**
  * `npm run eval`: understanding quality on the development set, per language, with the misses,
  * and apart from it on the held-out set (`tests/devset/holdout`); the same for information-style questions
- * (`tests/devset/info`, `tests/devset/info-holdout`).
+ * (`tests/devset/info`, `tests/devset/info-holdout`) and for situations that may need a person
+ * (`tests/devset/situations`, `tests/devset/situations-holdout`).
  * `npm run eval -- --external`: also language ID (lingua-py sentences and word pairs) and
  * OMoS-QA topic routing from ../shared/benchmarks (evaluation only, never tuned on).
  */
@@ -35,6 +36,9 @@ report('Held-out set (tests/devset/holdout, never tuned on)', HOLDOUT_DIR, 'Held
 // Information-style questions: the development part with its misses, the held-out part with its scores only.
 report('Information questions (tests/devset/info)', INFO_DIR, 'Information-question misses');
 report('Information questions, held out (tests/devset/info-holdout, never tuned on; misses not listed)', INFO_HOLDOUT_DIR, null);
+// Complex situations, wishes for a person and single needs told at length: when to offer a person.
+report('Situations (tests/devset/situations)', SITUATIONS_DIR, 'Situation misses');
+report('Situations, held out (tests/devset/situations-holdout, never tuned on; misses not listed)', SITUATIONS_HOLDOUT_DIR, null);
 
 if (external) {
   console.log('\nExternal benchmarks (../shared/benchmarks, evaluation only)\n');
