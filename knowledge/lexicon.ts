@@ -18,6 +18,11 @@ export const lexiconSchema = z.object({
   topics: z.record(z.string(), z.object({ keywords: terms, phrases: terms }).partial().transform((t) => ({ keywords: t.keywords ?? [], phrases: t.phrases ?? [] }))),
   crisis: crisisTermsSchema,
   complex: terms,
+  /**
+   * Words of a problem in one life area: something lost, refused, owed, ending or missing ("gekündigt", "Mahnung",
+   * "abgelehnt", "läuft ab", "kein Kitaplatz"). Several of them across life areas make a complex situation.
+   */
+  trouble: terms,
   person: terms,
   /** Cues that the writer asks on behalf of someone else ("ich frage für eine Familie"): volunteer mode. */
   onBehalf: terms,
@@ -51,7 +56,7 @@ export function loadLexicons(topicIds: ReadonlySet<string>, dir: string = DEFAUL
       if (!topicIds.has(topic)) issues.push({ file: `knowledge/lexicon/${lang}.yaml`, path: `topics.${topic}`, message: `unknown topic "${topic}"` });
     }
     for (const key of Object.keys(lexicon.translit?.topics ?? {})) {
-      const known = topicIds.has(key) || /^crisis\.(medical|violence|suicide|child|homeless)$/.test(key) || key === 'person' || key === 'complex';
+      const known = topicIds.has(key) || /^crisis\.(medical|violence|suicide|child|homeless)$/.test(key) || key === 'person' || key === 'complex' || key === 'trouble';
       if (!known) issues.push({ file: `knowledge/lexicon/${lang}.yaml`, path: `translit.topics.${key}`, message: `unknown topic "${key}"` });
     }
     lexicons[lang] = lexicon;

@@ -113,6 +113,34 @@ describe('understanding', () => {
     expect(r).toMatchObject({ escalation: 'offer', crisis: false });
   });
 
+  test.each([
+    ['de', 'Ich habe meine Arbeit verloren, die Miete ist seit zwei Monaten nicht bezahlt und jetzt hat der Vermieter mir gekündigt'],
+    ['en', 'after my back surgery I cannot work, the health insurance says I owe them money and now the Inkasso letters come every week'],
+    ['pl', 'stracilem prace w magazynie, mieszkanie bylo od firmy i musze sie wyprowadzic do konca miesiaca'],
+  ])('problems in several life areas, told without "too much for me", are a complex situation (%s)', (language, text) => {
+    expect(u.understand({ text, language: language as never })).toMatchObject({ escalation: 'offer', complex: true, crisis: false });
+  });
+
+  test.each([
+    ['de', 'Ich arbeite seit drei Jahren in Goch, meine Kinder gehen zur Schule und wir haben keine Probleme. Gibt es an der VHS einen Deutschkurs am Abend?', 'language-course.other'],
+    ['ru', 'Мы с мужем три года в Германии, оба работаем, дети ходят в школу, всё хорошо. Что нужно для немецкого гражданства?', 'residence.naturalisation'],
+  ])('one need told with background in several life areas is no complex situation (%s)', (language, text, topic) => {
+    const r = u.understand({ text, language: language as never });
+    expect(r).toMatchObject({ escalation: 'none', complex: false });
+    expect(r.topics[0]?.id).toBe(topic);
+  });
+
+  test('an interpreter for an appointment elsewhere is the need, not the appointment', () => {
+    const r = u.understand({ text: 'Mein Vater hat nächste Woche einen Termin beim Facharzt und spricht nur Arabisch, gibt es einen Dolmetscher?' });
+    expect(r.topics[0]?.id).toBe('interpreting');
+    expect(r.topics.map((t) => t.id)).toContain('health');
+  });
+
+  test('someone to come along to an appointment is a wish for a person', () => {
+    expect(u.understand({ text: 'Kann jemand zum Jobcenter mitkommen? Alleine verstehe ich dort nichts' }).escalation).toBe('offer');
+    expect(u.understand({ text: 'is there someone who can come with me to the Ausländerbehörde on Tuesday?' }).escalation).toBe('offer');
+  });
+
   test('an explicit wish for a person is an offer', () => {
     const r = u.understand({ text: 'Ich möchte mit einem echten Menschen sprechen' });
     expect(r.escalation).toBe('offer');
@@ -161,6 +189,14 @@ describe('term matching', () => {
     expect(longest?.score).toBeGreaterThan(0);
     expect(nested?.score).toBe(longest?.score);
   });
+  test('a counted source weighs each term once, however many words it has', () => {
+    const message = ['rent', 'not', 'paid', 'and', 'job', 'lost'];
+    const [counted] = new TermMatcher('en', [{ label: 'trouble', terms: ['rent not paid', 'job lost'], weight: 1, counted: true }]).scan(message);
+    const [weighted] = new TermMatcher('en', [{ label: 'trouble', terms: ['rent not paid', 'job lost'], weight: 1 }]).scan(message);
+    expect(counted).toEqual({ label: 'trouble', score: 2 });
+    expect(weighted!.score).toBeGreaterThan(2);
+  });
+
   test('a wrong letter in a short word does not make another word; a missing one is still a typo', () => {
     const m = new TermMatcher(null, [{ label: 'joke', terms: ['fikra'], weight: 1 }]);
     expect(m.scan(['firma'])).toEqual([]);

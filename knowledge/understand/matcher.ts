@@ -68,6 +68,8 @@ export interface TermSource {
   weight: number;
   /** Overrides the matcher's anyOrder for this source's terms. */
   anyOrder?: boolean;
+  /** Every term weighs the same, however many words it has: the label's score counts its terms. */
+  counted?: boolean;
 }
 
 const MIN_FUZZY_LENGTH = 5;
@@ -124,7 +126,7 @@ export class TermMatcher {
     this.splitCompounds = options.splitCompounds ?? true;
     this.tolerant = options.tolerant ?? true;
     const labelsPerTerm = new Map<string, Set<string>>();
-    const parsed: Array<{ key: string; stems: string[]; label: string; weight: number; anyOrder: boolean }> = [];
+    const parsed: Array<{ key: string; stems: string[]; label: string; weight: number; anyOrder: boolean; counted: boolean }> = [];
     const combos: Array<{ parts: string[][]; label: string; weight: number; key: string }> = [];
     for (const source of sources) {
       for (const raw of source.terms) {
@@ -138,7 +140,7 @@ export class TermMatcher {
         const stems = this.stemTerm(raw);
         if (stems.length === 0) continue;
         const key = stems.join(' ');
-        parsed.push({ key, stems, label: source.label, weight: source.weight, anyOrder: source.anyOrder ?? options.anyOrder ?? false });
+        parsed.push({ key, stems, label: source.label, weight: source.weight, anyOrder: source.anyOrder ?? options.anyOrder ?? false, counted: source.counted ?? false });
         let labels = labelsPerTerm.get(key);
         if (!labels) labelsPerTerm.set(key, (labels = new Set()));
         labels.add(source.label);
@@ -161,7 +163,7 @@ export class TermMatcher {
       seen.add(labelled);
       const shared = labelsPerTerm.get(p.key)!.size;
       // Longer terms are more specific; terms shared by several labels say less about each.
-      const weight = (p.weight * (1 + 0.5 * (p.stems.length - 1))) / Math.sqrt(shared);
+      const weight = p.counted ? p.weight : (p.weight * (1 + 0.5 * (p.stems.length - 1))) / Math.sqrt(shared);
       const term: Term = { stems: p.stems, ids: p.stems.map(id), label: p.label, weight, anyOrder: p.anyOrder, seq: seen.size, mark: 0, found: 0 };
       const index = p.stems.length === 1 ? this.single : this.byKey;
       const key = id(p.stems.reduce((a, b) => (b.length > a.length ? b : a)));

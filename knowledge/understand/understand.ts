@@ -225,17 +225,28 @@ export class Understanding {
     const topicScores = new Map<string, number>();
     const cueScores = new Map<string, number>();
     add(topicScores, model.topics.scanWords(words, TOPICS), 1);
+    // In a message of several sentences the question says what is asked; the other sentences are background
+    // ("we both work, the children go to school. What do we need for citizenship?").
+    const question = questionOf(input.text);
+    if (question) {
+      const asked = model.topics.scanWords(this.wordsOf(tokenize(normalise(question)), lang, model), TOPICS);
+      add(topicScores, asked, QUESTION);
+    }
     const ownCues = model.cues.scanWords(words, CUES);
     for (const { label, score } of ownCues) if (isCue(label)) cueScores.set(label, (cueScores.get(label) ?? 0) + score);
     for (const { label, score } of model.cueContent.scanWords(words, CUE_CONTENT)) {
       cueScores.set(label, Math.max(cueScores.get(label) ?? 0, score));
     }
     // Transliteration terms are in Latin letters: only Latin words can match them (most messages have none).
+    let troubles = ownCues.find((c) => c.label === TROUBLE)?.score ?? 0;
     const latin = model.translit ? latinWords(tokens) : NO_WORDS;
     if (model.translit && latin.length > 0) {
       for (const { label, score } of model.translit.scan(latin)) {
-        const target = isCue(label) ? cueScores : topicScores;
-        target.set(label, (target.get(label) ?? 0) + score);
+        if (label === TROUBLE) troubles += score;
+        else {
+          const target = isCue(label) ? cueScores : topicScores;
+          target.set(label, (target.get(label) ?? 0) + score);
+        }
       }
     }
     // German loanwords are understood in every language, also when written in Cyrillic letters ("айнбюргерунг").
@@ -283,9 +294,21 @@ export class Understanding {
 
     const areas = new Set<string>();
     for (const [id, s] of topicScores) if (s >= AREA && this.serviceTopics.has(id) && !GENERAL_COUNSELLING.has(id)) areas.add(id.split('.')[0]!);
-    // Three life areas make a complex situation only when described, not when one word ("Duldung") touches three.
-    // The general counselling services (JMD, MBE) are no life area: "advice for young people" is one need.
-    const complex = (cueScores.get('complex') ?? 0) >= 0.5 || (topicScores.get('case-management') ?? 0) >= 1 || (areas.size >= 3 && tokens.length >= 8);
+    // Several life areas make a complex situation when they are problems, not background: "lost the job, the rent is
+    // unpaid" is two problems, "I work, the children go to school, all is fine" none. One word ("Duldung") touching three
+    // areas is no description of three. The general counselling services (JMD, MBE) are no life area.
+    const described =
+      (troubles >= 3 && tokens.length >= 10) ||
+      (troubles >= 2 && areas.size >= 2 && tokens.length >= 10) ||
+      (troubles >= 1 && areas.size >= 3 && tokens.length >= 8) ||
+      (troubles >= 1 && areas.size >= 2 && tokens.length >= 20) ||
+      // Four life areas in one message are rarely background.
+      (areas.size >= 4 && tokens.length >= 8);
+    const complex = (cueScores.get('complex') ?? 0) >= 0.5 || (topicScores.get('case-management') ?? 0) >= 1 || described;
+
+    // An interpreter is asked for an appointment somewhere else ("an interpreter at the doctor's"): the interpreter is the need.
+    const interpreting = topicScores.get('interpreting') ?? 0;
+    if (interpreting >= KEYWORD) topicScores.set('interpreting', Math.max(interpreting, this.bestService(topicScores) + 0.1));
 
     // JMD and MBE counsel on everything; an age or "advice" next to a concrete need should not outrank the need.
     const specific = areas.size > 0;
@@ -448,11 +471,26 @@ function languageRequest(tokens: readonly string[], words: readonly Word[], mode
 }
 
 /** Adds a matcher's label scores to a running total, optionally only for some labels. */
+/** Extra weight of the topics named in the question of a longer message. */
+const QUESTION = 0.2;
+const SENTENCE_END = /(?<=[.!?؟;\n])\s*/u;
+
+/** The question sentences of a message of several sentences, when they are not the whole message. */
+function questionOf(text: string): string | undefined {
+  if (!text.includes('?') && !text.includes('؟')) return undefined;
+  const sentences = text.split(SENTENCE_END).filter((s) => s.trim().length > 0);
+  if (sentences.length < 2) return undefined;
+  const questions = sentences.filter((s) => /[?؟]\s*$/u.test(s));
+  return questions.length > 0 && questions.length < sentences.length ? questions.join(' ') : undefined;
+}
+
 function add(target: Map<string, number>, scores: readonly LabelScore[], factor: number, only?: ReadonlySet<string>): void {
   for (const { label, score } of scores) if (!only || only.has(label)) target.set(label, (target.get(label) ?? 0) + score * factor);
 }
 
 const ON_BEHALF = 'onBehalf';
+/** Words of a problem in a life area ("gekündigt", "Mahnung"): counted, not a cue of their own. */
+const TROUBLE = 'trouble';
 const DELETE_DATA = 'deleteData';
 
 /** Whether a cue (a wish to act for a family, to delete one's data) is met by the message. */
@@ -492,6 +530,8 @@ function buildModel(lang: Language, lexicons: Lexicons): LanguageModel {
   // A number alone (112, 110) is a question about the number, not a crisis.
   const crisisSources: TermSource[] = CRISIS_KINDS.map((k) => ({ label: `crisis.${k}`, terms: lexicon.crisis[k].filter((t) => !/^[\d\s]+$/.test(t)), weight: 1 }));
   const cueSources: TermSource[] = [...crisisSources, { label: 'person', terms: lexicon.person, weight: 1 }, { label: 'complex', terms: lexicon.complex, weight: 1 }];
+  // Each problem word counts once ("Kündigung" twice is one problem); whole phrases only, since "nicht bezahlt" is no "bezahlt".
+  const troubleSource: TermSource = { label: TROUBLE, terms: lexicon.trouble, weight: 1, counted: true };
   const actionSources: TermSource[] = [
     { label: ON_BEHALF, terms: lexicon.onBehalf, weight: 1 },
     { label: DELETE_DATA, terms: lexicon.deleteData, weight: 1, anyOrder: true },
@@ -517,7 +557,7 @@ function buildModel(lang: Language, lexicons: Lexicons): LanguageModel {
   return {
     topics,
     cueContent: new TermMatcher(lang, contentSources, { stopwords: stop, minFuzzy: CUE_FUZZY, anyOrder: true, splitCompounds: false }),
-    cues: new TermMatcher(lang, [...cueSources, ...actionSources], { minFuzzy: CUE_FUZZY, splitCompounds: false }),
+    cues: new TermMatcher(lang, [...cueSources, troubleSource, ...actionSources], { minFuzzy: CUE_FUZZY, splitCompounds: false }),
     actions: new TermMatcher(lang, actionSources, { minFuzzy: CUE_FUZZY, splitCompounds: false }),
     ...(translit ? { translit } : {}),
     names: new Map(
