@@ -43,6 +43,9 @@ export const lexiconSchema = z.object({
 export type Lexicon = z.infer<typeof lexiconSchema>;
 export type Lexicons = Record<Language, Lexicon>;
 
+/** Keys of `translit.topics` besides topic ids and crisis kinds. */
+const TRANSLIT_CUES: ReadonlySet<string> = new Set(['person', 'complex', 'trouble']);
+
 /** Loads `lexicon/<lang>.yaml` for all ten languages and checks topic ids against the taxonomy. */
 export function loadLexicons(topicIds: ReadonlySet<string>, dir: string = DEFAULT_KNOWLEDGE_DIR): { lexicons?: Lexicons; issues: KnowledgeIssue[] } {
   const issues: KnowledgeIssue[] = [];
@@ -56,7 +59,7 @@ export function loadLexicons(topicIds: ReadonlySet<string>, dir: string = DEFAUL
       if (!topicIds.has(topic)) issues.push({ file: `knowledge/lexicon/${lang}.yaml`, path: `topics.${topic}`, message: `unknown topic "${topic}"` });
     }
     for (const key of Object.keys(lexicon.translit?.topics ?? {})) {
-      const known = topicIds.has(key) || /^crisis\.(medical|violence|suicide|child|homeless)$/.test(key) || key === 'person' || key === 'complex' || key === 'trouble';
+      const known = topicIds.has(key) || /^crisis\.(medical|violence|suicide|child|homeless)$/.test(key) || TRANSLIT_CUES.has(key);
       if (!known) issues.push({ file: `knowledge/lexicon/${lang}.yaml`, path: `translit.topics.${key}`, message: `unknown topic "${key}"` });
     }
     lexicons[lang] = lexicon;

@@ -210,7 +210,8 @@ export class Understanding {
   }
 
   understand(input: UnderstandInput): Understood {
-    const tokens = tokenize(normalise(repairMojibake(input.text)));
+    const text = repairMojibake(input.text);
+    const tokens = tokenize(normalise(text));
     const guess = input.language
       ? { language: input.language, transliterated: false }
       : this.detector.detect(input.text, input.conversationLanguage, tokens);
@@ -227,7 +228,7 @@ export class Understanding {
     add(topicScores, model.topics.scanWords(words, TOPICS), 1);
     // In a message of several sentences the question says what is asked; the other sentences are background
     // ("we both work, the children go to school. What do we need for citizenship?").
-    const question = questionOf(input.text);
+    const question = questionOf(text);
     if (question) {
       const asked = model.topics.scanWords(this.wordsOf(tokenize(normalise(question)), lang, model), TOPICS);
       add(topicScores, asked, QUESTION);
@@ -237,16 +238,17 @@ export class Understanding {
     for (const { label, score } of model.cueContent.scanWords(words, CUE_CONTENT)) {
       cueScores.set(label, Math.max(cueScores.get(label) ?? 0, score));
     }
-    // Transliteration terms are in Latin letters: only Latin words can match them (most messages have none).
     let troubles = ownCues.find((c) => c.label === TROUBLE)?.score ?? 0;
+    // Transliteration terms are in Latin letters: only Latin words can match them (most messages have none).
     const latin = model.translit ? latinWords(tokens) : NO_WORDS;
     if (model.translit && latin.length > 0) {
       for (const { label, score } of model.translit.scan(latin)) {
-        if (label === TROUBLE) troubles += score;
-        else {
-          const target = isCue(label) ? cueScores : topicScores;
-          target.set(label, (target.get(label) ?? 0) + score);
+        if (label === TROUBLE) {
+          troubles += score;
+          continue;
         }
+        const target = isCue(label) ? cueScores : topicScores;
+        target.set(label, (target.get(label) ?? 0) + score);
       }
     }
     // German loanwords are understood in every language, also when written in Cyrillic letters ("айнбюргерунг").
@@ -470,7 +472,6 @@ function languageRequest(tokens: readonly string[], words: readonly Word[], mode
   return switching ? { languageRequest: named } : {};
 }
 
-/** Adds a matcher's label scores to a running total, optionally only for some labels. */
 /** Extra weight of the topics named in the question of a longer message. */
 const QUESTION = 0.2;
 const SENTENCE_END = /(?<=[.!?؟;\n])\s*/u;
@@ -484,6 +485,7 @@ function questionOf(text: string): string | undefined {
   return questions.length > 0 && questions.length < sentences.length ? questions.join(' ') : undefined;
 }
 
+/** Adds a matcher's label scores to a running total, optionally only for some labels. */
 function add(target: Map<string, number>, scores: readonly LabelScore[], factor: number, only?: ReadonlySet<string>): void {
   for (const { label, score } of scores) if (!only || only.has(label)) target.set(label, (target.get(label) ?? 0) + score * factor);
 }
