@@ -49,3 +49,48 @@ export function loadDevset(dir: string = DEVSET_DIR): DevCase[] {
     return data.cases.map((c) => ({ ...c, language: lang }));
   });
 }
+
+/**
+ * Page questions: the questions of OMoS-QA's public train and dev splits (digitalfabrik/integreat-qa-dataset, CC BY 4.0),
+ * with topics labelled for this project; see `tests/devset/pages/README.md`. Its test split is the external benchmark
+ * in ../shared/benchmarks and is not here: the splits are disjoint by page.
+ */
+export const PAGES_DIR = join(DEVSET_DIR, 'pages');
+
+/** A question routed to one topic, in one language: page questions and the external OMoS-QA items. */
+export interface RoutingItem {
+  lang: string;
+  text: string;
+  topic: string;
+}
+
+const pageQuestionSchema = z.object({
+  id: z.number().int(),
+  pageId: z.number().int(),
+  question: z.string().min(1),
+  topic: z.string().min(1),
+  city: z.string().optional(),
+  split: z.enum(['train', 'dev']).optional(),
+  note: z.string().optional(),
+});
+
+/**
+ * Page questions whose page falls in one part: the development part, or the held-out part (every third page,
+ * by page id), which is never tuned on. Same pages, same part in every language.
+ */
+export function loadPageQuestions(part: 'dev' | 'holdout', dir: string = PAGES_DIR): RoutingItem[] {
+  return LANGUAGES.flatMap((lang) => {
+    const file = join(dir, `${lang}.jsonl`);
+    if (!existsSync(file)) return [];
+    return readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => line.trim())
+      .map((line, i) => {
+        const parsed = pageQuestionSchema.safeParse(JSON.parse(line));
+        if (!parsed.success) throw new Error(`${file}:${i + 1}: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+        return parsed.data;
+      })
+      .filter((q) => (q.pageId % 3 === 0) === (part === 'holdout'))
+      .map((q) => ({ lang, text: q.question, topic: q.topic }));
+  });
+}

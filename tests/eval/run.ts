@@ -1,5 +1,5 @@
 import { buildUnderstanding } from '../../bot/app.js';
-import { HOLDOUT_DIR, INFO_DIR, INFO_HOLDOUT_DIR, SITUATIONS_DIR, SITUATIONS_HOLDOUT_DIR, loadDevset } from './devset.js';
+import { HOLDOUT_DIR, INFO_DIR, INFO_HOLDOUT_DIR, SITUATIONS_DIR, SITUATIONS_HOLDOUT_DIR, loadDevset, loadPageQuestions, type RoutingItem } from './devset.js';
 import { formatTable, score } from './metrics.js';
 import { langidSentences, langidWordPairs, omosqa } from './external.js';
 
@@ -40,6 +40,31 @@ report('Information questions, held out (tests/devset/info-holdout, never tuned 
 report('Situations (tests/devset/situations)', SITUATIONS_DIR, 'Situation misses');
 report('Situations, held out (tests/devset/situations-holdout, never tuned on; misses not listed)', SITUATIONS_HOLDOUT_DIR, null);
 
+/** Top-1 and top-3 topic accuracy per language for questions with one topic each; the misses when they are for working on. */
+function routing(title: string, items: readonly RoutingItem[], misses: string | null): void {
+  if (items.length === 0) return;
+  const per = new Map<string, { ok1: number; ok3: number; n: number }>();
+  const missed: string[] = [];
+  for (const item of items) {
+    const ids = understanding.understand({ text: item.text, language: item.lang as never }).topics.map((t) => t.id);
+    const p = per.get(item.lang) ?? { ok1: 0, ok3: 0, n: 0 };
+    p.n++;
+    if (ids[0] === item.topic) p.ok1++;
+    else missed.push(`[${item.lang}] ${item.text}  → ${ids.slice(0, 3).join(',') || '(none)'} ≠ ${item.topic}`);
+    if (ids.slice(0, 3).includes(item.topic)) p.ok3++;
+    per.set(item.lang, p);
+  }
+  const pct = (k: number, n: number) => `${((100 * k) / n).toFixed(1)}%`;
+  console.log(`\n${title}: ${[...per].map(([l, p]) => `${l} top-1 ${pct(p.ok1, p.n)} top-3 ${pct(p.ok3, p.n)} (n=${p.n})`).join('; ')}`);
+  if (misses === null) return;
+  console.log(`\n${misses} (${missed.length}):`);
+  for (const m of missed) console.log(`  ${m}`);
+}
+
+// Questions about information pages (OMoS-QA's train and dev splits, labelled here; see tests/devset/pages/README.md).
+routing('Page questions (tests/devset/pages, development part)', loadPageQuestions('dev'), 'Page-question misses');
+routing('Page questions, held out (tests/devset/pages, every third page; never tuned on, misses not listed)', loadPageQuestions('holdout'), null);
+
 if (external) {
   console.log('\nExternal benchmarks (../shared/benchmarks, evaluation only)\n');
   for (const [name, items] of [
@@ -57,16 +82,5 @@ if (external) {
     const total = [...per.values()].reduce((a, p) => ({ ok: a.ok + p.ok, n: a.n + p.n }), { ok: 0, n: 0 });
     console.log(`${name}: ${((100 * total.ok) / Math.max(1, total.n)).toFixed(1)}% of ${total.n}  (${[...per].map(([l, p]) => `${l} ${((100 * p.ok) / p.n).toFixed(1)}%`).join(', ')})`);
   }
-  const topics = omosqa();
-  const per = new Map<string, { ok1: number; ok3: number; n: number }>();
-  for (const item of topics) {
-    const u = understanding.understand({ text: item.text, language: item.lang as never });
-    const ids = u.topics.map((t) => t.id);
-    const p = per.get(item.lang) ?? { ok1: 0, ok3: 0, n: 0 };
-    p.n++;
-    if (ids[0] === item.topic) p.ok1++;
-    if (ids.slice(0, 3).includes(item.topic)) p.ok3++;
-    per.set(item.lang, p);
-  }
-  console.log(`OMoS-QA topic routing: ${[...per].map(([l, p]) => `${l} top-1 ${((100 * p.ok1) / p.n).toFixed(1)}% top-3 ${((100 * p.ok3) / p.n).toFixed(1)}% (n=${p.n})`).join('; ')}`);
+  routing('OMoS-QA topic routing (test split)', omosqa(), null);
 }
