@@ -48,6 +48,16 @@ describe('language detection', () => {
     expect(u.understand({ text: 'zdraveite, tarsya kvartira pod naem, kade da pitam' }).language).toBe('bg');
   });
 
+  test('Ukrainian typed in Latin letters is recognised, also in a long message, and Polish stays Polish', () => {
+    const short = u.understand({ text: 'Pryvit, de mozhna zapysatysia na kurs nimetskoi movy?' });
+    expect(short).toMatchObject({ language: 'uk', transliterated: true });
+    expect(short.topics[0]?.id).toMatch(/^language-course\./);
+    const long = u.understand({ text: 'Dobryi den, ya z Kharkova, mii dyplom medsestry shche ne vyznaly, treba B2 a kurs vzhe zapovnenyi, a dzhobtsentr kazhe ity na bud-yaku robotu, bo inakshe zrizhut hroshi' });
+    expect(long).toMatchObject({ language: 'uk', transliterated: true });
+    expect(u.understand({ text: 'nemaie de spaty sohodni z dytynoiu' })).toMatchObject({ language: 'uk', crisis: true, escalation: 'urgent' });
+    expect(u.understand({ text: 'Dzień dobry, szukam kursu niemieckiego dla dorosłych, czy jest coś w Kleve?' }).language).toBe('pl');
+  });
+
   test('German terms quoted in an Arabic or Ukrainian question do not make it German', () => {
     expect(u.understand({ text: 'ما هي خدمة الاستشارة للمهاجرين البالغين (Migrationsberatung für erwachsene Zuwanderer)؟' }).language).toBe('ar');
     expect(u.understand({ text: 'Що таке право на перебування (Bleiberecht nach § 25b Aufenthaltsgesetz)?' }).language).toBe('uk');
@@ -152,6 +162,13 @@ describe('understanding', () => {
     const r = u.understand({ text: 'my husband is not breathing' });
     expect(r).toMatchObject({ crisis: true, escalation: 'urgent', crisisKinds: ['medical'] });
     expect(r.topics[0]?.id).toBe('emergency');
+  });
+
+  test('thrown out of a job is no homelessness; thrown out of the flat is', () => {
+    expect(u.understand({ text: 'Mein Chef hat mich rausgeworfen, ich brauche einen neuen Job' }).crisis).toBe(false);
+    expect(u.understand({ text: 'Ich wurde aus dem Sprachkurs rausgeworfen' }).crisis).toBe(false);
+    expect(u.understand({ text: 'Der Vermieter hat uns rausgeworfen, wir wissen nicht wohin' })).toMatchObject({ crisis: true, crisisKinds: ['homeless'] });
+    expect(u.understand({ text: 'ich bin aus dem Heim rausgeflogen' })).toMatchObject({ crisis: true, crisisKinds: ['homeless'] });
   });
 
   test('a German term written in Cyrillic letters reaches its topic', () => {

@@ -108,7 +108,9 @@ export class LanguageDetector {
     if (script === 'latin') {
       const translit = this.transliteration(tokens);
       // A German word with umlauts quoted in a Finglish message must not outvote four Persian words.
-      if (translit && translit.hits >= 2 && translit.hits >= tokens.length * 0.25 && (cueStrength < 1.5 || translit.hits >= 4)) {
+      // In a long message a quarter is a lot to ask: five different markers say it as well.
+      const enough = translit && (translit.hits >= tokens.length * 0.25 || (translit.distinct >= 5 && translit.hits >= tokens.length * 0.15));
+      if (translit && enough && translit.hits >= 2 && (cueStrength < 1.5 || translit.hits >= 4)) {
         return { language: translit.language, confident: true, transliterated: true };
       }
     }
@@ -128,12 +130,18 @@ export class LanguageDetector {
     return { language: best![0], confident: !short || cueStrength >= 2, transliterated: false };
   }
 
-  private transliteration(tokens: readonly string[]): { language: Language; hits: number } | undefined {
-    let result: { language: Language; hits: number } | undefined;
+  /** The language whose markers the tokens hit most: hits counts every marker token, distinct every marker once. */
+  private transliteration(tokens: readonly string[]): { language: Language; hits: number; distinct: number } | undefined {
+    let result: { language: Language; hits: number; distinct: number } | undefined;
     for (const [lang, markers] of this.markers) {
+      const found = new Set<string>();
       let hits = 0;
-      for (const t of tokens) if (markers.has(t) || (lang === 'ar' && /^[a-z]*[2375][a-z]+/.test(t))) hits++;
-      if (hits > 0 && (!result || hits > result.hits)) result = { language: lang, hits };
+      for (const t of tokens) {
+        if (!markers.has(t) && !(lang === 'ar' && /^[a-z]*[2375][a-z]+/.test(t))) continue;
+        hits++;
+        found.add(t);
+      }
+      if (hits > 0 && (!result || hits > result.hits)) result = { language: lang, hits, distinct: found.size };
     }
     return result;
   }
