@@ -50,6 +50,8 @@ export interface Understood {
 /** Weights: lexicon keywords count fully, words of example phrases less, German loanwords in another language a bit less. */
 const KEYWORD = 1;
 const PHRASE = 0.35;
+/** Example-phrase words count for a topic only when at most this many topics' phrases share them. */
+const MAX_SPREAD = 3;
 const LOANWORD = 0.8;
 /** The general counselling services, referred to when no more specific service fits. */
 const GENERAL_COUNSELLING = new Set(['counselling.youth', 'counselling.adult']);
@@ -525,9 +527,18 @@ function buildModel(lang: Language, lexicons: Lexicons): LanguageModel {
   const phraseWords = (t: { phrases: string[] }) => new Set(t.phrases.flatMap((p) => tokenize(normalise(p)).filter((w) => !stop.has(w) && w.length > 2)));
   const spread = new Map<string, number>();
   for (const t of Object.values(lexicon.topics)) for (const w of phraseWords(t)) spread.set(stem(w, lang), (spread.get(stem(w, lang)) ?? 0) + 1);
+  // A word that is another topic's keyword says that topic ("Asylverfahren" in an example phrase about work).
+  const keywordOf = new Map<string, Set<string>>();
+  for (const [topic, t] of Object.entries(lexicon.topics)) {
+    for (const k of t.keywords) {
+      const words = tokenize(normalise(k));
+      if (words.length === 1) keywordOf.set(stem(words[0]!, lang), (keywordOf.get(stem(words[0]!, lang)) ?? new Set()).add(topic));
+    }
+  }
+  const ownedElsewhere = (w: string, topic: string) => [...(keywordOf.get(stem(w, lang)) ?? [])].some((other) => other !== topic);
   const topicSources: TermSource[] = Object.entries(lexicon.topics).flatMap(([topic, t]) => [
     { label: topic, terms: t.keywords, weight: KEYWORD },
-    { label: topic, terms: [...phraseWords(t)].filter((w) => (spread.get(stem(w, lang)) ?? 0) <= 3), weight: PHRASE },
+    { label: topic, terms: [...phraseWords(t)].filter((w) => (spread.get(stem(w, lang)) ?? 0) <= MAX_SPREAD && !ownedElsewhere(w, topic)), weight: PHRASE },
   ]);
   // A number alone (112, 110) is a question about the number, not a crisis.
   const crisisSources: TermSource[] = CRISIS_KINDS.map((k) => ({ label: `crisis.${k}`, terms: lexicon.crisis[k].filter((t) => !/^[\d\s]+$/.test(t)), weight: 1 }));
