@@ -4,7 +4,8 @@ import { runTurn } from '../dialogs/engine.js';
 import { initialState } from '../dialogs/state.js';
 import { germanSpelling, normalise, stem } from '../knowledge/understand/text.js';
 import { TermMatcher } from '../knowledge/understand/matcher.js';
-import { INFO_DIR, loadDevset } from './eval/devset.js';
+import type { Language } from '../knowledge/schema.js';
+import { INFO_DIR, loadDevset, loadPageQuestions } from './eval/devset.js';
 import { score } from './eval/metrics.js';
 
 const deps = engineDeps();
@@ -244,6 +245,27 @@ describe('quality floor on information-style questions (regression guard; scores
   test.each(rows.map((r) => [r.language, r] as const))('%s: top-1 ≥ 85 %, crisis recall 100 %', (_lang, r) => {
     expect(r.top1).toBeGreaterThanOrEqual(0.85);
     expect(r.crisisRecall).toBe(1);
+  });
+});
+
+describe('quality floor on page questions (regression guard; scores are in npm run eval)', () => {
+  const items = loadPageQuestions('dev');
+  const languages = [...new Set(items.map((i) => i.lang))].sort();
+  test('de, ar and uk hold the same questions', () => {
+    expect(languages).toEqual(['ar', 'de', 'uk']);
+    const perLanguage = languages.map((l) => items.filter((i) => i.lang === l).length);
+    expect(new Set(perLanguage).size).toBe(1);
+    expect(perLanguage[0]).toBeGreaterThanOrEqual(400);
+    expect(loadPageQuestions('holdout').length).toBeGreaterThan(0);
+  });
+  test.each(languages)('%s: top-1 ≥ 55 %', (lang) => {
+    const own = items.filter((i) => i.lang === lang);
+    const right = own.filter((i) => u.understand({ text: i.text, language: lang as Language }).topics[0]?.id === i.topic).length;
+    expect(right / own.length).toBeGreaterThanOrEqual(0.55);
+  });
+  test('records ("відомості") are no loss of consciousness; "без свідомості" is', () => {
+    expect(u.understand({ text: 'Яка сума зазвичай виплачується в платіжній відомості?' }).crisis).toBe(false);
+    expect(u.understand({ text: 'він без свідомості' }).crisis).toBe(true);
   });
 });
 

@@ -268,8 +268,9 @@ export class TermMatcher {
 
   private fuzzyLookup(word: string): string | undefined {
     // The word itself is a deletion of a vocabulary stem (a letter missing), or shares a deletion (a letter wrong or swapped).
-    const direct = this.deletions.get(word);
-    if (direct?.[0]) return direct[0];
+    // Without its first letter a stem is mostly another word ("відомост", records, is no "свідомост", consciousness).
+    const direct = this.deletions.get(word)?.[0];
+    if (direct && direct[0] === word[0]) return direct;
     for (const d of deletionsOf(word)) {
       if (this.vocabulary.has(d) && d.length >= this.minFuzzy) return d;
       // A letter wrong in a short word makes another word as often as a typo ("firma" → "fıkra"): only from six letters on.
