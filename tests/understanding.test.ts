@@ -166,7 +166,10 @@ describe('understanding', () => {
   });
 
   test('thrown out of a job is no homelessness; thrown out of the flat is', () => {
-    expect(u.understand({ text: 'Mein Chef hat mich rausgeworfen, ich brauche einen neuen Job' }).crisis).toBe(false);
+    const job = u.understand({ text: 'Mein Chef hat mich rausgeworfen, ich brauche einen neuen Job' });
+    expect(job.crisis).toBe(false);
+    expect(job.topics[0]?.id).toBe('work.jobcentre');
+    expect(u.understand({ text: 'ich suche Arbeit' }).topics[0]?.id).toBe('work.jobcentre');
     expect(u.understand({ text: 'Ich wurde aus dem Sprachkurs rausgeworfen' }).crisis).toBe(false);
     expect(u.understand({ text: 'Der Vermieter hat uns rausgeworfen, wir wissen nicht wohin' })).toMatchObject({ crisis: true, crisisKinds: ['homeless'] });
     expect(u.understand({ text: 'ich bin aus dem Heim rausgeflogen' })).toMatchObject({ crisis: true, crisisKinds: ['homeless'] });
