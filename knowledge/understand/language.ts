@@ -109,8 +109,8 @@ export class LanguageDetector {
       const translit = this.transliteration(tokens);
       // A German word with umlauts quoted in a Finglish message must not outvote four Persian words.
       // In a long message a quarter is a lot to ask: five different markers say it as well.
-      const enough = translit && (translit.hits >= tokens.length * 0.25 || (translit.distinct >= 5 && translit.hits >= tokens.length * 0.15));
-      if (translit && enough && translit.hits >= 2 && (cueStrength < 1.5 || translit.hits >= 4)) {
+      const share = translit ? translit.hits / tokens.length : 0;
+      if (translit && translit.hits >= 2 && (share >= 0.25 || (translit.distinct >= 5 && share >= 0.15)) && (cueStrength < 1.5 || translit.hits >= 4)) {
         return { language: translit.language, confident: true, transliterated: true };
       }
     }
@@ -130,9 +130,9 @@ export class LanguageDetector {
     return { language: best![0], confident: !short || cueStrength >= 2, transliterated: false };
   }
 
-  /** The language whose markers the tokens hit most: hits counts every marker token, distinct every marker once. */
-  private transliteration(tokens: readonly string[]): { language: Language; hits: number; distinct: number } | undefined {
-    let result: { language: Language; hits: number; distinct: number } | undefined;
+  /** The language whose markers the tokens hit most. */
+  private transliteration(tokens: readonly string[]): MarkerHits | undefined {
+    let result: MarkerHits | undefined;
     for (const [lang, markers] of this.markers) {
       const found = new Set<string>();
       let hits = 0;
@@ -145,6 +145,13 @@ export class LanguageDetector {
     }
     return result;
   }
+}
+
+/** Marker words of one language's transliteration in a message: every marker token, and every marker once. */
+interface MarkerHits {
+  language: Language;
+  hits: number;
+  distinct: number;
 }
 
 /** Letters in brackets count this much: there people quote a term in another script ("ما هو (Pflegestützpunkt)؟"). */

@@ -532,10 +532,15 @@ function buildModel(lang: Language, lexicons: Lexicons): LanguageModel {
   for (const [topic, t] of Object.entries(lexicon.topics)) {
     for (const k of t.keywords) {
       const words = tokenize(normalise(k));
-      if (words.length === 1) keywordOf.set(stem(words[0]!, lang), (keywordOf.get(stem(words[0]!, lang)) ?? new Set()).add(topic));
+      if (words.length !== 1) continue;
+      const s = stem(words[0]!, lang);
+      keywordOf.set(s, (keywordOf.get(s) ?? new Set<string>()).add(topic));
     }
   }
-  const ownedElsewhere = (w: string, topic: string) => [...(keywordOf.get(stem(w, lang)) ?? [])].some((other) => other !== topic);
+  const ownedElsewhere = (w: string, topic: string) => {
+    const owners = keywordOf.get(stem(w, lang));
+    return owners !== undefined && (owners.size > 1 || !owners.has(topic));
+  };
   const topicSources: TermSource[] = Object.entries(lexicon.topics).flatMap(([topic, t]) => [
     { label: topic, terms: t.keywords, weight: KEYWORD },
     { label: topic, terms: [...phraseWords(t)].filter((w) => (spread.get(stem(w, lang)) ?? 0) <= MAX_SPREAD && !ownedElsewhere(w, topic)), weight: PHRASE },

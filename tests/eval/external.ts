@@ -1,6 +1,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import type { RoutingItem } from './devset.js';
 
 /** `../shared/benchmarks/` next to the project: external data, for evaluation only. Never tune on it. */
 export const BENCHMARK_DIR = fileURLToPath(new URL('../../../shared/benchmarks/', import.meta.url));
@@ -9,11 +10,8 @@ export interface LangIdItem {
   lang: string;
   text: string;
 }
-export interface TopicItem {
+export interface TopicItem extends RoutingItem {
   id: string;
-  lang: string;
-  text: string;
-  topic: string;
 }
 
 function jsonl<T>(file: string): T[] {
