@@ -165,6 +165,15 @@ describe('understanding', () => {
     expect(r.topics[0]?.id).toBe('emergency');
   });
 
+  test('female genital mutilation is violence and a medical emergency is medical, in every language that names them', () => {
+    for (const text of ['Wo kann ich Unterstützung bei Genitalverstümmelung finden?', 'Что такое женское обрезание?', 'Kadın sünneti suç mu?']) {
+      expect(u.understand({ text })).toMatchObject({ crisis: true, crisisKinds: ['violence'] });
+    }
+    for (const text of ['Was sollte ich bei einem medizinischen Notfall tun?', 'What should I do in a medical emergency?', 'Ce fac în caz de urgență medicală?']) {
+      expect(u.understand({ text })).toMatchObject({ crisis: true, crisisKinds: ['medical'] });
+    }
+  });
+
   test('thrown out of a job is no homelessness; thrown out of the flat is', () => {
     const job = u.understand({ text: 'Mein Chef hat mich rausgeworfen, ich brauche einen neuen Job' });
     expect(job.crisis).toBe(false);
