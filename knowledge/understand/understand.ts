@@ -311,8 +311,9 @@ export class Understanding {
     const complex = (cueScores.get('complex') ?? 0) >= 0.5 || (topicScores.get('case-management') ?? 0) >= 1 || described;
 
     // An interpreter is asked for an appointment somewhere else ("an interpreter at the doctor's"): the interpreter is the need.
+    // In a story of several life areas, "I understand no German" is one more difficulty, not the need.
     const interpreting = topicScores.get('interpreting') ?? 0;
-    if (interpreting >= KEYWORD) topicScores.set('interpreting', Math.max(interpreting, this.bestService(topicScores) + 0.1));
+    if (interpreting >= KEYWORD && !described) topicScores.set('interpreting', Math.max(interpreting, this.bestService(topicScores) + 0.1));
 
     // JMD and MBE counsel on everything; an age or "advice" next to a concrete need should not outrank the need.
     const specific = areas.size > 0;
