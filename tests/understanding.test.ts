@@ -174,6 +174,13 @@ describe('understanding', () => {
     }
   });
 
+  test('"I understand no German" in a story of several problems is a difficulty, an interpreter for one appointment is the need', () => {
+    const story = u.understand({ text: 'муж ушёл, я совсем не понимаю по-немецки, хозяин расторг договор аренды, а джобцентр не платит' });
+    expect(story).toMatchObject({ language: 'ru', escalation: 'offer' });
+    expect(story.topics[0]?.id).toBe('housing');
+    expect(u.understand({ text: 'Ich brauche einen Dolmetscher für den Termin beim Arzt' }).topics[0]?.id).toBe('interpreting');
+  });
+
   test('thrown out of a job is no homelessness; thrown out of the flat is', () => {
     const job = u.understand({ text: 'Mein Chef hat mich rausgeworfen, ich brauche einen neuen Job' });
     expect(job.crisis).toBe(false);
