@@ -1,6 +1,7 @@
 import { formatIssue, loadKnowledge, DEFAULT_KNOWLEDGE_DIR, type KnowledgeBase, type KnowledgeIssue } from './load.js';
 import { LANGUAGES } from './schema.js';
 import { entriesFor } from './coverage.js';
+import { lexiconWarnings, loadLexicons } from './lexicon.js';
 
 /** Entries older than this many months count as outdated. */
 const VERIFY_MONTHS = 12;
@@ -68,7 +69,14 @@ function main(): number {
     console.error(`\n${issues.length} error(s): the knowledge base is not valid.`);
     return 1;
   }
-  const all = [...warnings, ...contentWarnings(kb)];
+  // The lexicons are knowledge too: validated here as the server validates them at start.
+  const lexicons = loadLexicons(new Set(kb.taxonomy.topics.map((t) => t.id)), dir);
+  for (const issue of lexicons.issues) console.error(`error: ${formatIssue(issue)}`);
+  if (!lexicons.lexicons) {
+    console.error(`\n${lexicons.issues.length} error(s): the lexicons are not valid.`);
+    return 1;
+  }
+  const all = [...warnings, ...contentWarnings(kb), ...lexiconWarnings(lexicons.lexicons)];
   for (const w of all) console.warn(`warning: ${formatIssue(w)}`);
   const examples = kb.services.filter((e) => e.example).length;
   const unreviewed = kb.services.reduce((n, e) => n + LANGUAGES.filter((l) => e.texts[l] && !e.texts[l]!.reviewed).length, 0);

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { readDataFile, DEFAULT_KNOWLEDGE_DIR, KnowledgeError, type KnowledgeIssue } from './load.js';
 import { LANGUAGES, CRISIS_KINDS, languageSchema, type Language } from './schema.js';
+import { normalise, tokenize } from './understand/text.js';
 
 const terms = z.array(z.coerce.string().trim().min(1)).default([]);
 
@@ -72,4 +73,28 @@ export function loadLexiconsOrThrow(topicIds: ReadonlySet<string>, dir?: string)
   const { lexicons, issues } = loadLexicons(topicIds, dir);
   if (!lexicons) throw new KnowledgeError(issues);
   return lexicons;
+}
+
+/**
+ * Keywords that say less than they seem. Stop words are dropped from keywords as from messages, so a keyword of
+ * several words that keeps only one ("look after him" → "look") matches that word wherever it occurs.
+ * Editors are warned to write the specific words instead ("look after my son").
+ */
+const DISTINCTIVE_LENGTH = 6;
+
+export function lexiconWarnings(lexicons: Partial<Lexicons>): KnowledgeIssue[] {
+  const warnings: KnowledgeIssue[] = [];
+  for (const [lang, lexicon] of Object.entries(lexicons)) {
+    const stop = new Set(lexicon.stopwords.map(normalise));
+    for (const [topic, { keywords }] of Object.entries(lexicon.topics)) {
+      keywords.forEach((keyword, i) => {
+        const words = tokenize(normalise(keyword));
+        const content = words.filter((w) => !stop.has(w));
+        // A long word alone still says the topic ("im Asylverfahren" → "asylverfahren"); a short one rarely does.
+        if (words.length < 2 || content.length !== 1 || content[0]!.length >= DISTINCTIVE_LENGTH) return;
+        warnings.push({ file: `knowledge/lexicon/${lang}.yaml`, path: `topics.${topic}.keywords.${i}`, message: `"${keyword}" is the keyword "${content[0]}" once its stop words are dropped` });
+      });
+    }
+  }
+  return warnings;
 }
