@@ -270,8 +270,8 @@ describe('quality floor on information-style questions (regression guard; scores
 describe('quality floor on page questions (regression guard; scores are in npm run eval)', () => {
   const items = loadPageQuestions('dev');
   const languages = [...new Set(items.map((i) => i.lang))].sort();
-  test('de, ar and uk hold the same questions', () => {
-    expect(languages).toEqual(['ar', 'de', 'uk']);
+  test('de, en, ar and uk hold the same questions', () => {
+    expect(languages).toEqual(['ar', 'de', 'en', 'uk']);
     const perLanguage = languages.map((l) => items.filter((i) => i.lang === l).length);
     expect(new Set(perLanguage).size).toBe(1);
     expect(perLanguage[0]).toBeGreaterThanOrEqual(400);
