@@ -75,13 +75,14 @@ export function loadLexiconsOrThrow(topicIds: ReadonlySet<string>, dir?: string)
   return lexicons;
 }
 
+/** From this length on, one word alone still says its topic ("im Asylverfahren" → "asylverfahren"); a shorter one rarely does. */
+const DISTINCTIVE_LENGTH = 6;
+
 /**
  * Keywords that say less than they seem. Stop words are dropped from keywords as from messages, so a keyword of
  * several words that keeps only one ("look after him" → "look") matches that word wherever it occurs.
  * Editors are warned to write the specific words instead ("look after my son").
  */
-const DISTINCTIVE_LENGTH = 6;
-
 export function lexiconWarnings(lexicons: Partial<Lexicons>): KnowledgeIssue[] {
   const warnings: KnowledgeIssue[] = [];
   for (const [lang, lexicon] of Object.entries(lexicons)) {
@@ -90,7 +91,6 @@ export function lexiconWarnings(lexicons: Partial<Lexicons>): KnowledgeIssue[] {
       keywords.forEach((keyword, i) => {
         const words = tokenize(normalise(keyword));
         const content = words.filter((w) => !stop.has(w));
-        // A long word alone still says the topic ("im Asylverfahren" → "asylverfahren"); a short one rarely does.
         if (words.length < 2 || content.length !== 1 || content[0]!.length >= DISTINCTIVE_LENGTH) return;
         warnings.push({ file: `knowledge/lexicon/${lang}.yaml`, path: `topics.${topic}.keywords.${i}`, message: `"${keyword}" is the keyword "${content[0]}" once its stop words are dropped` });
       });
