@@ -24,12 +24,12 @@ export function routeHandover(district: District, municipality: string, topics: 
   return { unit: team.id, unitName: team.name, reason: { key: 'record.route.team', params: { town: town.name, team: team.name } } };
 }
 
-/** The unit's name as the person sees it (team or post), without routing. */
 /** A municipality's name, or the id itself for one the district file no longer lists. */
 export function municipalityName(district: District, id: string): string {
   return district.municipalities.find((m) => m.id === id)?.name ?? id;
 }
 
+/** The unit's name as the person sees it (team or post), without routing. */
 export function unitName(district: District, unit: string): string {
   return district.teams.find((t) => t.id === unit)?.name ?? district.welcomeCenter.posts.find((p) => p.id === unit)?.name ?? unit;
 }

@@ -1,5 +1,5 @@
 import type { Language } from '../schema.js';
-import { normalise, stem, tokenize } from './text.js';
+import { normalise, rememberWord, stem, tokenize } from './text.js';
 
 /** One term of the lexicon: a sequence of stems that signals a label (a topic or a cue). */
 interface Term {
@@ -78,8 +78,6 @@ const NO_SCORES: readonly LabelScore[] = [];
 const MIN_AFFIX_LENGTH = 4;
 /** Shortest word matched with a wrong or swapped letter (a missing or extra letter is tolerated from MIN_FUZZY_LENGTH). */
 const MIN_SUBSTITUTION_LENGTH = 6;
-/** Words whose resolution each matcher remembers before it starts over. */
-const RESOLVE_MEMO_LIMIT = 20_000;
 
 /**
  * Matches messages against weighted multi-word terms, tolerant of typos (one edit, via a
@@ -233,15 +231,11 @@ export class TermMatcher {
   }
 
   private remembered(token: string): Resolution {
-    const known = this.resolutions.get(token);
-    if (known) return known;
-    const r = this.resolve(token);
-    if (!/\d/.test(token)) {
-      if (this.resolutions.size >= RESOLVE_MEMO_LIMIT) this.resolutions.clear();
-      this.resolutions.set(token, r);
-    }
-    return r;
+    return rememberWord(this.resolutions, token, this.resolveToken);
   }
+
+  private readonly resolveToken = (token: string): Resolution => this.resolve(token);
+
 
   /** A word's stem, mapped onto the vocabulary where a typo or a compound hides it; nothing for a stop word. */
   private resolveWord(token: string): string[] {

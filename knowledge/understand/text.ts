@@ -180,3 +180,21 @@ export function germanSpelling(word: string): string | undefined {
   for (const ch of w) out += CYRILLIC_TO_GERMAN[ch] ?? ch;
   return out;
 }
+
+/** Words remembered per memo before it starts over. */
+const WORD_MEMO_LIMIT = 20_000;
+
+/**
+ * A word's value, worked out on first sight and remembered: people reuse their words far more than their sentences.
+ * Words with digits (phone numbers, dates) are not remembered, and a full memo starts over.
+ */
+export function rememberWord<V>(memo: Map<string, V>, word: string, compute: (word: string) => V): V {
+  const known = memo.get(word);
+  if (known !== undefined) return known;
+  const value = compute(word);
+  if (!/\d/.test(word)) {
+    if (memo.size >= WORD_MEMO_LIMIT) memo.clear();
+    memo.set(word, value);
+  }
+  return value;
+}

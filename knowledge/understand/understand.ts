@@ -8,7 +8,7 @@ import { appliesTo } from '../coverage.js';
 import { LanguageDetector, dominantScript, repairMojibake } from './language.js';
 import { TermMatcher, type LabelScore, type Resolution, type TermSource } from './matcher.js';
 import { TownFinder } from './towns.js';
-import { germanSpelling, normalise, stem, tokenize } from './text.js';
+import { germanSpelling, normalise, rememberWord, stem, tokenize } from './text.js';
 
 export type Escalation = 'none' | 'offer' | 'urgent';
 export type CrisisKind = Exclude<CrisisResource['kinds'][number], 'other'>;
@@ -136,8 +136,6 @@ const CROSS_CRISIS = (w: Word) => w.crossCrisis;
 const LOANWORD_OF = (w: Word) => w.loanword;
 const GERMAN_ACTIONS = (w: Word) => w.germanActions;
 const ENGLISH_ACTIONS = (w: Word) => w.englishActions;
-/** Words described per language before the memo starts over. */
-const WORD_MEMO_LIMIT = 20_000;
 
 /**
  * The understanding core: language, ranked topics and entries, crisis, escalation.
@@ -368,33 +366,21 @@ export class Understanding {
 
   /** The message's words as the matchers of its language see them, each worked out once (see Word). */
   private wordsOf(tokens: readonly string[], lang: Language, model: LanguageModel): Word[] {
-    const out: Word[] = [];
-    for (const token of tokens) {
-      let word = model.words.get(token);
-      if (!word) {
-        word = this.describe(token, lang, model);
-        // Words with digits (phone numbers, dates) are not remembered.
-        if (!/\d/.test(token)) {
-          if (model.words.size >= WORD_MEMO_LIMIT) model.words.clear();
-          model.words.set(token, word);
-        }
-      }
-      out.push(word);
-    }
-    return out;
+    const describe = (token: string) => this.describe(token, lang, model);
+    return tokens.map((token) => rememberWord(model.words, token, describe));
   }
+
 
   private describe(token: string, lang: Language, model: LanguageModel): Word {
     const german = this.models.get('de')!;
     const english = this.models.get('en')!;
     const stemmed = stem(token, lang);
-    const cues = model.cues.resolve(token);
     const foreign = lang !== 'de' && !model.stopwords.has(token) && !model.topics.knows(stemmed);
     const spelt = foreign && CYRILLIC_LANGUAGES.has(lang) && token.length >= LOANWORD_LENGTH ? germanSpelling(token) : undefined;
     return {
       stem: stemmed,
       topics: model.topics.resolve(token),
-      cues,
+      cues: model.cues.resolve(token),
       cueContent: model.cueContent.resolve(token),
       crossCrisis: this.crossCrisis.resolve(token),
       loanword: foreign ? german.topics.resolve(spelt ?? token) : undefined,
@@ -517,6 +503,11 @@ function isCue(label: string): boolean {
   return label.startsWith('crisis.') || label === 'person' || label === 'complex';
 }
 
+/** Cue terms without the bare numbers: a number alone (112, 110) is a question about the number, not a crisis. */
+function withoutNumbers(terms: readonly string[]): string[] {
+  return terms.filter((t) => !/^[\d\s]+$/.test(t));
+}
+
 function round(n: number): number {
   return Math.round(n * 1000) / 1000;
 }
@@ -525,9 +516,14 @@ function buildModel(lang: Language, lexicons: Lexicons): LanguageModel {
   const lexicon = lexicons[lang];
   const stop = new Set(lexicon.stopwords.map(normalise));
   // Words of example phrases count only when they say something about few topics.
-  const phraseWords = (t: { phrases: string[] }) => new Set(t.phrases.flatMap((p) => tokenize(normalise(p)).filter((w) => !stop.has(w) && w.length > 2)));
+  const phraseWords = new Map(
+    Object.entries(lexicon.topics).map(([topic, t]) => {
+      const words = new Set(t.phrases.flatMap((p) => tokenize(normalise(p)).filter((w) => !stop.has(w) && w.length > 2)));
+      return [topic, [...words].map((word) => ({ word, stem: stem(word, lang) }))];
+    }),
+  );
   const spread = new Map<string, number>();
-  for (const t of Object.values(lexicon.topics)) for (const w of phraseWords(t)) spread.set(stem(w, lang), (spread.get(stem(w, lang)) ?? 0) + 1);
+  for (const words of phraseWords.values()) for (const w of words) spread.set(w.stem, (spread.get(w.stem) ?? 0) + 1);
   // A word that is another topic's keyword says that topic ("Asylverfahren" in an example phrase about work).
   const keywordOf = new Map<string, Set<string>>();
   for (const [topic, t] of Object.entries(lexicon.topics)) {
@@ -538,16 +534,22 @@ function buildModel(lang: Language, lexicons: Lexicons): LanguageModel {
       keywordOf.set(s, (keywordOf.get(s) ?? new Set<string>()).add(topic));
     }
   }
-  const ownedElsewhere = (w: string, topic: string) => {
-    const owners = keywordOf.get(stem(w, lang));
+  const ownedElsewhere = (stemmed: string, topic: string) => {
+    const owners = keywordOf.get(stemmed);
     return owners !== undefined && (owners.size > 1 || !owners.has(topic));
   };
   const topicSources: TermSource[] = Object.entries(lexicon.topics).flatMap(([topic, t]) => [
     { label: topic, terms: t.keywords, weight: KEYWORD },
-    { label: topic, terms: [...phraseWords(t)].filter((w) => (spread.get(stem(w, lang)) ?? 0) <= MAX_SPREAD && !ownedElsewhere(w, topic)), weight: PHRASE },
+    {
+      label: topic,
+      terms: phraseWords
+        .get(topic)!
+        .filter((w) => spread.get(w.stem)! <= MAX_SPREAD && !ownedElsewhere(w.stem, topic))
+        .map((w) => w.word),
+      weight: PHRASE,
+    },
   ]);
-  // A number alone (112, 110) is a question about the number, not a crisis.
-  const crisisSources: TermSource[] = CRISIS_KINDS.map((k) => ({ label: `crisis.${k}`, terms: lexicon.crisis[k].filter((t) => !/^[\d\s]+$/.test(t)), weight: 1 }));
+  const crisisSources: TermSource[] = CRISIS_KINDS.map((k) => ({ label: `crisis.${k}`, terms: withoutNumbers(lexicon.crisis[k]), weight: 1 }));
   const cueSources: TermSource[] = [...crisisSources, { label: 'person', terms: lexicon.person, weight: 1 }, { label: 'complex', terms: lexicon.complex, weight: 1 }];
   // Each problem word counts once ("Kündigung" twice is one problem); whole phrases only, since "nicht bezahlt" is no "bezahlt".
   const troubleSource: TermSource = { label: TROUBLE, terms: lexicon.trouble, weight: 1, counted: true };
@@ -559,7 +561,7 @@ function buildModel(lang: Language, lexicons: Lexicons): LanguageModel {
   const translit = lexicon.translit
     ? new TermMatcher(
         lang,
-        Object.entries(lexicon.translit.topics).map(([key, terms]) => ({ label: key, terms: isCue(key) ? terms.filter((t) => !/^[\d\s]+$/.test(t)) : terms, weight: KEYWORD })),
+        Object.entries(lexicon.translit.topics).map(([key, terms]) => ({ label: key, terms: isCue(key) ? withoutNumbers(terms) : terms, weight: KEYWORD })),
       )
     : undefined;
   const topics = new TermMatcher(lang, topicSources, { stopwords: stop });
