@@ -11,6 +11,7 @@ import { createLogger, type Logger } from './log.js';
 import { sweep, SWEEP_INTERVAL_MS } from './privacy/retention.js';
 import { loadKnowledgeOrThrow, DEFAULT_KNOWLEDGE_DIR, type KnowledgeBase } from '../knowledge/load.js';
 import { loadLexiconsOrThrow } from '../knowledge/lexicon.js';
+import { loadQuestionsOrThrow } from '../knowledge/questions.js';
 import { Understanding } from '../knowledge/understand/understand.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
@@ -70,8 +71,9 @@ export function buildHandoverDeps(kb: KnowledgeBase, staffFile: string = DEFAULT
 /** Knowledge, lexicons and the understanding built from them: everything that only reads data files. */
 export function buildUnderstanding(knowledgeDir: string = DEFAULT_KNOWLEDGE_DIR): { kb: KnowledgeBase; understanding: Understanding } {
   const kb = loadKnowledgeOrThrow(knowledgeDir);
-  const lexicons = loadLexiconsOrThrow(new Set(kb.taxonomy.topics.map((t) => t.id)), knowledgeDir);
-  return { kb, understanding: new Understanding(kb, lexicons) };
+  const topicIds = new Set(kb.taxonomy.topics.map((t) => t.id));
+  const lexicons = loadLexiconsOrThrow(topicIds, knowledgeDir);
+  return { kb, understanding: new Understanding(kb, lexicons, loadQuestionsOrThrow(topicIds, knowledgeDir)) };
 }
 
 /**

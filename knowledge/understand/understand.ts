@@ -8,6 +8,7 @@ import { appliesTo } from '../coverage.js';
 import { LanguageDetector, dominantScript, repairMojibake } from './language.js';
 import { TermMatcher, type LabelScore, type Resolution, type TermSource } from './matcher.js';
 import { TownFinder } from './towns.js';
+import { TopicClassifier, type Example } from './classifier.js';
 import { germanSpelling, normalise, rememberWord, stem, tokenize } from './text.js';
 
 export type Escalation = 'none' | 'offer' | 'urgent';
@@ -73,6 +74,14 @@ const PROFILE = 0.5;
 const PROFILE_SKIP = 3;
 /** Below this raw score no service topic is claimed. */
 const MIN_TOPIC = 0.6;
+/**
+ * The classifier's best topic adds up to this much (as much as a keyword), in full from probability LEARNED_SURE on;
+ * its second best half of that. Below LEARNED_MIN it is guessing (a recipe, a sum) and says nothing.
+ */
+const LEARNED = 1;
+const LEARNED_SURE = 0.6;
+const LEARNED_SECOND = 0.5;
+const LEARNED_MIN = 0.2;
 /** A life area counts towards a "complex situation" from this raw score on. */
 const AREA = 0.9;
 
@@ -97,6 +106,8 @@ interface LanguageModel {
   stopwords: ReadonlySet<string>;
   /** The words seen in this language, each described once (see Word). */
   words: Map<string, Word>;
+  /** Learned from the example questions and the lexicon's phrases. */
+  classifier: TopicClassifier;
 }
 
 /**
@@ -159,6 +170,7 @@ export class Understanding {
   constructor(
     private readonly kb: KnowledgeBase,
     lexicons: Lexicons,
+    examples: Partial<Record<Language, readonly Example[]>> = {},
   ) {
     this.detector = new LanguageDetector(lexicons);
     this.search = new EntrySearch(kb.services);
@@ -172,7 +184,7 @@ export class Understanding {
       const lexicon = lexicons[lang];
       for (const [kind, terms] of [['yes', lexicon.yes], ['no', lexicon.no], ['cancel', lexicon.cancel]] as const) for (const t of terms) words.set(replyKey(t), kind);
       this.replyWords.set(lang, words);
-      this.models.set(lang, buildModel(lang, lexicons));
+      this.models.set(lang, buildModel(lang, lexicons, examples[lang] ?? []));
       this.topicSearch.set(lang, new TermMemoSearch(buildTopicSearch(lang, kb, lexicons), { processTerm: (term: string) => term }));
     }
   }
@@ -312,6 +324,18 @@ export class Understanding {
     // In a story of several life areas, "I understand no German" is one more difficulty, not the need.
     const interpreting = topicScores.get('interpreting') ?? 0;
     if (interpreting >= KEYWORD && !described) topicScores.set('interpreting', Math.max(interpreting, this.bestService(topicScores) + 0.1));
+
+    // The classifier knows a topic's wider vocabulary from example questions; it weighs in on the topics' order but
+    // makes no life area of its own (added after the situation was read).
+    const learned = model.classifier.classify(text);
+    if ((learned[0]?.score ?? 0) >= LEARNED_MIN) {
+      const lexical = this.bestService(topicScores);
+      for (const [i, c] of learned.slice(0, 2).entries()) {
+        // "I don't cover this" needs more than the classifier's word against a keyword of a service.
+        if (c.id === 'out-of-scope' && lexical >= KEYWORD) continue;
+        topicScores.set(c.id, (topicScores.get(c.id) ?? 0) + LEARNED * Math.min(1, c.score / LEARNED_SURE) * (i === 0 ? 1 : LEARNED_SECOND));
+      }
+    }
 
     // JMD and MBE counsel on everything; an age or "advice" next to a concrete need should not outrank the need.
     const specific = areas.size > 0;
@@ -512,7 +536,7 @@ function round(n: number): number {
   return Math.round(n * 1000) / 1000;
 }
 
-function buildModel(lang: Language, lexicons: Lexicons): LanguageModel {
+function buildModel(lang: Language, lexicons: Lexicons, examples: readonly Example[]): LanguageModel {
   const lexicon = lexicons[lang];
   const stop = new Set(lexicon.stopwords.map(normalise));
   // Words of example phrases count only when they say something about few topics.
@@ -596,6 +620,7 @@ function buildModel(lang: Language, lexicons: Lexicons): LanguageModel {
     switchWords: new Set(lexicon.switchWords.map(normalise)),
     stopwords: stop,
     words: new Map(),
+    classifier: new TopicClassifier(lang, [...examples, ...Object.entries(lexicon.topics).flatMap(([topic, t]) => [...t.phrases, ...t.keywords].map((text) => ({ topic, text })))], stop),
   };
 }
 
