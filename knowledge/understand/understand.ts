@@ -327,9 +327,11 @@ export class Understanding {
 
     // The classifier knows a topic's wider vocabulary from example questions; it weighs in on the topics' order but
     // makes no life area of its own (added after the situation was read).
-    const learned = model.classifier.classify(text);
+    // A message about the assistant itself (privacy, a greeting) or only saying whom one asks for is left to the lexicon.
+    const lexical = this.bestService(topicScores);
+    const aboutControl = (onBehalf || deleteData) && lexical < MIN_TOPIC;
+    const learned = aboutControl || this.controlOutweighs(topicScores, lexical) ? [] : model.classifier.classify(text);
     if ((learned[0]?.score ?? 0) >= LEARNED_MIN) {
-      const lexical = this.bestService(topicScores);
       for (const [i, c] of learned.slice(0, 2).entries()) {
         // "I don't cover this" needs more than the classifier's word against a keyword of a service.
         if (c.id === 'out-of-scope' && lexical >= KEYWORD) continue;
@@ -415,6 +417,12 @@ export class Understanding {
       switchWord: model.switchWords.has(token),
       town: this.towns.mayName(token),
     };
+  }
+
+  /** Whether a control topic other than out-of-scope (privacy, small talk, a person) weighs more than every service topic. */
+  private controlOutweighs(topicScores: ReadonlyMap<string, number>, bestService: number): boolean {
+    for (const [id, s] of topicScores) if (!this.serviceTopics.has(id) && id !== 'out-of-scope' && s >= MIN_TOPIC && s > bestService) return true;
+    return false;
   }
 
   /** The strongest service topic's raw score, leaving out some topics. */

@@ -10,6 +10,7 @@ import { LangTr } from '@nlpjs/lang-tr';
 import { LangPl } from '@nlpjs/lang-pl';
 import { LangRo } from '@nlpjs/lang-ro';
 import type { Lexicons } from '../../knowledge/lexicon.js';
+import type { Questions } from '../../knowledge/questions.js';
 import { LANGUAGES, type Language } from '../../knowledge/schema.js';
 
 export interface NlpJsPeer {
@@ -18,11 +19,11 @@ export interface NlpJsPeer {
 }
 
 /**
- * The peer: NLP.js trained on exactly the per-language example phrases and keywords that Lotse's
- * lexicons hold (topics, crisis cues as "emergency", wishes for a person as "human").
+ * The peer: NLP.js trained on exactly what Lotse learns from: the per-language example phrases and keywords of
+ * the lexicons (topics, crisis cues as "emergency", wishes for a person as "human") and the example questions.
  * @remarks Bulgarian has no NLP.js language package; it is trained with the generic tokenizer.
  */
-export async function trainNlpJs(lexicons: Lexicons): Promise<NlpJsPeer> {
+export async function trainNlpJs(lexicons: Lexicons, questions: Questions): Promise<NlpJsPeer> {
   const container = await containerBootstrap();
   for (const plugin of [Nlp, LangDe, LangEn, LangAr, LangFa, LangUk, LangRu, LangTr, LangPl, LangRo]) container.use(plugin);
   const nlp = container.get('nlp') as {
@@ -40,6 +41,7 @@ export async function trainNlpJs(lexicons: Lexicons): Promise<NlpJsPeer> {
     for (const [topic, t] of Object.entries(lexicon.topics)) for (const doc of [...t.keywords, ...t.phrases]) nlp.addDocument(lang, doc, topic);
     for (const terms of Object.values(lexicon.crisis)) for (const doc of terms) nlp.addDocument(lang, doc, 'emergency');
     for (const doc of lexicon.person) nlp.addDocument(lang, doc, 'human');
+    for (const q of questions[lang]) nlp.addDocument(lang, q.text, q.topic);
   }
   const log = console.log;
   console.log = () => {};

@@ -11,6 +11,7 @@ import { loadLexiconsOrThrow } from '../../knowledge/lexicon.js';
 import { loadDevset } from '../eval/devset.js';
 import { score } from '../eval/metrics.js';
 import { trainNlpJs } from './nlpjs-peer.js';
+import { loadQuestionsOrThrow } from '../../knowledge/questions.js';
 import { directLineRoundTripsInChild } from './directline.js';
 import { fixedRateInChild } from './fixed-rate.js';
 import { percentile } from './child.js';
@@ -96,7 +97,7 @@ console.log(`goal: ≥ 500 msg/s and p95 ≤ 50 ms (capacity from the closed loo
 // Accuracy and speed against the peer, in process, on the same development set.
 const { kb, understanding } = buildUnderstanding();
 const lexicons = loadLexiconsOrThrow(new Set(kb.taxonomy.topics.map((t) => t.id)));
-const peer = await trainNlpJs(lexicons);
+const peer = await trainNlpJs(lexicons, loadQuestionsOrThrow(new Set(kb.taxonomy.topics.map((t) => t.id))));
 const key = (c: { language: string; text: string }) => `${c.language}\u0000${c.text}`;
 const peerAnswers = new Map<string, Awaited<ReturnType<typeof peer.process>>>();
 for (const c of cases) peerAnswers.set(key(c), await peer.process(c.language, c.text));

@@ -62,8 +62,8 @@ function routing(title: string, items: readonly RoutingItem[], misses: string | 
 }
 
 // Questions about information pages (OMoS-QA's train and dev splits, labelled here; see tests/devset/pages/README.md).
-routing('Page questions (tests/devset/pages, development part)', loadPageQuestions('dev'), 'Page-question misses');
-routing('Page questions, held out (tests/devset/pages, every third page; never tuned on, misses not listed)', loadPageQuestions('holdout'), null);
+routing('Page questions (tests/devset/pages, development part; learned from by the classifier, knowledge/questions/integreat)', loadPageQuestions('dev'), 'Page-question misses');
+routing('Page questions, held out (tests/devset/pages, every third page; never tuned on or learned from, misses not listed)', loadPageQuestions('holdout'), null);
 
 if (external) {
   console.log('\nExternal benchmarks (../shared/benchmarks, evaluation only)\n');
