@@ -8,7 +8,7 @@ import { appliesTo } from '../coverage.js';
 import { LanguageDetector, dominantScript, repairMojibake } from './language.js';
 import { TermMatcher, type LabelScore, type Resolution, type TermSource } from './matcher.js';
 import { TownFinder } from './towns.js';
-import { TopicClassifier, type Example } from './classifier.js';
+import { TopicClassifier, type Example, type LearnedWord } from './classifier.js';
 import { germanSpelling, normalise, rememberWord, stem, tokenize } from './text.js';
 
 export type Escalation = 'none' | 'offer' | 'urgent';
@@ -138,6 +138,8 @@ interface Word {
   readonly switchWord: boolean;
   /** Whether the word may begin a town's name or is a postal code of the district. */
   readonly town: boolean;
+  /** The word as the language's topic classifier knows it; undefined for stop words and numbers. */
+  readonly learned: LearnedWord | undefined;
 }
 
 const TOPICS = (w: Word) => w.topics;
@@ -147,6 +149,7 @@ const CROSS_CRISIS = (w: Word) => w.crossCrisis;
 const LOANWORD_OF = (w: Word) => w.loanword;
 const GERMAN_ACTIONS = (w: Word) => w.germanActions;
 const ENGLISH_ACTIONS = (w: Word) => w.englishActions;
+const LEARNED_OF = (w: Word) => w.learned;
 
 /**
  * The understanding core: language, ranked topics and entries, crisis, escalation.
@@ -327,10 +330,11 @@ export class Understanding {
 
     // The classifier knows a topic's wider vocabulary from example questions; it weighs in on the topics' order but
     // makes no life area of its own (added after the situation was read).
-    // A message about the assistant itself (privacy, a greeting) or only saying whom one asks for is left to the lexicon.
+    // A clear keyword match is not second-guessed (as with the profile). A message about the assistant itself (privacy,
+    // a greeting) or only saying whom one asks for is left to the lexicon.
     const lexical = this.bestService(topicScores);
     const aboutControl = (onBehalf || deleteData) && lexical < MIN_TOPIC;
-    const learned = aboutControl || this.controlOutweighs(topicScores, lexical) ? [] : model.classifier.classify(text);
+    const learned = lexical >= PROFILE_SKIP || aboutControl || this.controlOutweighs(topicScores, lexical) ? [] : model.classifier.classifyWords(words.map(LEARNED_OF), 2);
     if ((learned[0]?.score ?? 0) >= LEARNED_MIN) {
       for (const [i, c] of learned.slice(0, 2).entries()) {
         // "I don't cover this" needs more than the classifier's word against a keyword of a service.
@@ -416,6 +420,7 @@ export class Understanding {
       nameStart: model.nameStarts.has(token),
       switchWord: model.switchWords.has(token),
       town: this.towns.mayName(token),
+      learned: model.classifier.word(token, stemmed),
     };
   }
 
