@@ -106,7 +106,7 @@ interface LanguageModel {
   stopwords: ReadonlySet<string>;
   /** The words seen in this language, each described once (see Word). */
   words: Map<string, Word>;
-  /** Learned from the example questions and the lexicon's phrases. */
+  /** Learned from the example questions and the lexicon's keywords and phrases. */
   classifier: TopicClassifier;
 }
 
