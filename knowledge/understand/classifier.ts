@@ -69,7 +69,7 @@ export class TopicClassifier {
    * undefined for a word it leaves out (stop words, numbers, single letters). Worked out once per word and remembered.
    */
   word(token: string, stemmed: string): LearnedWord | undefined {
-    if (token.length < 2 || this.stopwords.has(token) || /^\d+$/.test(token)) return undefined;
+    if (this.leavesOut(token)) return undefined;
     const weights: Float64Array[] = [];
     for (const feature of [stemmed, ...affixes(token)]) {
       const w = this.weights.get(feature);
@@ -120,12 +120,17 @@ export class TopicClassifier {
     return out;
   }
 
+  /** Words that say nothing about a topic, in training and in messages alike: stop words, numbers, single letters. */
+  private leavesOut(token: string): boolean {
+    return token.length < 2 || this.stopwords.has(token) || /^\d+$/.test(token);
+  }
+
   /** A training text's features, each once: stems of its words that are no stop words or numbers, stem pairs, affixes. */
   private features(text: string): Set<string> {
     const out = new Set<string>();
     let previous = '';
     for (const token of tokenize(normalise(text))) {
-      if (token.length < 2 || this.stopwords.has(token) || /^\d+$/.test(token)) continue;
+      if (this.leavesOut(token)) continue;
       const stemmed = stem(token, this.lang);
       out.add(stemmed);
       if (previous) out.add(`${previous} ${stemmed}`);

@@ -336,7 +336,7 @@ export class Understanding {
     const aboutControl = (onBehalf || deleteData) && lexical < MIN_TOPIC;
     const learned = lexical >= PROFILE_SKIP || aboutControl || this.controlOutweighs(topicScores, lexical) ? [] : model.classifier.classifyWords(words.map(LEARNED_OF), 2);
     if ((learned[0]?.score ?? 0) >= LEARNED_MIN) {
-      for (const [i, c] of learned.slice(0, 2).entries()) {
+      for (const [i, c] of learned.entries()) {
         // "I don't cover this" needs more than the classifier's word against a keyword of a service.
         if (c.id === 'out-of-scope' && lexical >= KEYWORD) continue;
         topicScores.set(c.id, (topicScores.get(c.id) ?? 0) + LEARNED * Math.min(1, c.score / LEARNED_SURE) * (i === 0 ? 1 : LEARNED_SECOND));
