@@ -75,12 +75,14 @@ const PROFILE_SKIP = 3;
 /** Below this raw score no service topic is claimed. */
 const MIN_TOPIC = 0.6;
 /**
- * The classifier's best topic adds up to this much (as much as a keyword), in full from probability LEARNED_SURE on;
- * its second best half of that. Below LEARNED_MIN it is guessing (a recipe, a sum) and says nothing.
+ * The classifier's best topic adds up to this much (two keywords), in full from probability LEARNED_SURE on; its
+ * second best half of that. Below LEARNED_MIN it is guessing (a recipe, a sum) and says nothing. Its "not something
+ * I cover" counts against a service keyword only from probability LEARNED_OUT on (labour law, not work permits).
  */
-const LEARNED = 1;
+const LEARNED = 2;
 const LEARNED_SURE = 0.6;
 const LEARNED_SECOND = 0.5;
+const LEARNED_OUT = 0.8;
 const LEARNED_MIN = 0.2;
 /** A life area counts towards a "complex situation" from this raw score on. */
 const AREA = 0.9;
@@ -106,8 +108,11 @@ interface LanguageModel {
   stopwords: ReadonlySet<string>;
   /** The words seen in this language, each described once (see Word). */
   words: Map<string, Word>;
-  /** Learned from the example questions and the lexicon's keywords and phrases. */
-  classifier: TopicClassifier;
+  /**
+   * Learned from the example questions and the lexicon's keywords and phrases; trained on first use (a few hundred
+   * milliseconds per language: a test or a German-only town needs few of the ten), or ahead by `Understanding.train`.
+   */
+  classifier: () => TopicClassifier;
 }
 
 /**
@@ -189,6 +194,17 @@ export class Understanding {
       this.replyWords.set(lang, words);
       this.models.set(lang, buildModel(lang, lexicons, examples[lang] ?? []));
       this.topicSearch.set(lang, new TermMemoSearch(buildTopicSearch(lang, kb, lexicons), { processTerm: (term: string) => term }));
+    }
+  }
+
+  /**
+   * Trains every language's topic classifier now rather than on its first message: one language per turn of the
+   * event loop, so a server that already listens keeps answering meanwhile.
+   */
+  async train(): Promise<void> {
+    for (const model of this.models.values()) {
+      await new Promise((resolve) => setImmediate(resolve));
+      model.classifier();
     }
   }
 
@@ -334,11 +350,11 @@ export class Understanding {
     // a greeting) or only saying whom one asks for is left to the lexicon.
     const lexical = this.bestService(topicScores);
     const aboutControl = (onBehalf || deleteData) && lexical < MIN_TOPIC;
-    const learned = lexical >= PROFILE_SKIP || aboutControl || this.controlOutweighs(topicScores, lexical) ? [] : model.classifier.classifyWords(words.map(LEARNED_OF), 2);
+    const learned = lexical >= PROFILE_SKIP || aboutControl || this.controlOutweighs(topicScores, lexical) ? [] : model.classifier().classifyWords(words.map(LEARNED_OF), 2);
     if ((learned[0]?.score ?? 0) >= LEARNED_MIN) {
       for (const [i, c] of learned.entries()) {
-        // "I don't cover this" needs more than the classifier's word against a keyword of a service.
-        if (c.id === 'out-of-scope' && lexical >= KEYWORD) continue;
+        // "I don't cover this" needs a sure classifier against a keyword of a service.
+        if (c.id === 'out-of-scope' && lexical >= KEYWORD && c.score < LEARNED_OUT) continue;
         topicScores.set(c.id, (topicScores.get(c.id) ?? 0) + LEARNED * Math.min(1, c.score / LEARNED_SURE) * (i === 0 ? 1 : LEARNED_SECOND));
       }
     }
@@ -420,7 +436,7 @@ export class Understanding {
       nameStart: model.nameStarts.has(token),
       switchWord: model.switchWords.has(token),
       town: this.towns.mayName(token),
-      learned: model.classifier.word(token, stemmed),
+      learned: model.classifier().word(token, stemmed),
     };
   }
 
@@ -633,8 +649,14 @@ function buildModel(lang: Language, lexicons: Lexicons, examples: readonly Examp
     switchWords: new Set(lexicon.switchWords.map(normalise)),
     stopwords: stop,
     words: new Map(),
-    classifier: new TopicClassifier(lang, [...examples, ...Object.entries(lexicon.topics).flatMap(([topic, t]) => [...t.phrases, ...t.keywords].map((text) => ({ topic, text })))], stop),
+    classifier: once(() => new TopicClassifier(lang, [...examples, ...Object.entries(lexicon.topics).flatMap(([topic, t]) => [...t.phrases, ...t.keywords].map((text) => ({ topic, text })))], stop)),
   };
+}
+
+/** A value made on first use and kept. */
+function once<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= make());
 }
 
 /** One document per service topic: its keywords and phrases and the texts of its entries, in one language. */

@@ -49,6 +49,7 @@ const store = await PgliteStore.open(dataDir);
 await migrate(store);
 const app = await createApp(loadConfig({ RATE_LIMIT_PER_MINUTE: '100000000' }), { store });
 await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
+await app.understanding.train(); // as `npm start` does after listening
 const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 const bodies = cases.map((c) => JSON.stringify({ text: c.text }));
 
