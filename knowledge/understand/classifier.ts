@@ -37,10 +37,15 @@ export class TopicClassifier {
   private readonly topics: string[];
   /** The topics' prior (bias), indexed as `topics`. */
   private readonly bias: Float64Array;
-  /** Per single-word feature: its weight per topic. */
-  private readonly weights = new Map<string, Float64Array>();
-  /** The weights of pairs of neighbouring stems, by first and second stem (no key to build per message). */
-  private readonly pairs = new Map<string, Map<string, Float64Array>>();
+  /**
+   * All weights in one array, a row of one weight per topic for each feature: a few large arrays rather than tens
+   * of thousands of small ones keep the garbage collector's work small.
+   */
+  private readonly w: Float32Array;
+  /** Per single-word feature: the offset of its row in `w`. */
+  private readonly weights = new Map<string, number>();
+  /** The rows of pairs of neighbouring stems, by first and second stem (no key to build per message). */
+  private readonly pairs = new Map<string, Map<string, number>>();
 
   constructor(
     private readonly lang: Language,
@@ -77,8 +82,9 @@ export class TopicClassifier {
     });
     const { w, bias } = fit(data, ids.size, T);
     this.bias = bias;
+    this.w = Float32Array.from(w);
     for (const [feature, id] of ids) {
-      const row = w.slice(id * T, (id + 1) * T);
+      const row = id * T;
       // Stems never hold a space: a feature with one is a pair.
       const space = feature.indexOf(' ');
       if (space < 0) {
@@ -103,10 +109,10 @@ export class TopicClassifier {
     let count = 0;
     const seen = this.weights.has(stemmed);
     for (const feature of wordFeatures(token, stemmed)) {
-      const w = this.weights.get(feature);
-      if (!w) continue;
+      const row = this.weights.get(feature);
+      if (row === undefined) continue;
       count++;
-      for (let t = 0; t < sum.length; t++) sum[t]! += w[t]!;
+      for (let t = 0; t < sum.length; t++) sum[t]! += this.w[row + t]!;
     }
     return { stem: stemmed, sum, count, seen };
   }
@@ -128,9 +134,9 @@ export class TopicClassifier {
       count += word.count;
       for (let t = 0; t < s.length; t++) s[t]! += word.sum[t]!;
       const pair = previous === undefined ? undefined : this.pairs.get(previous)?.get(word.stem);
-      if (pair) {
+      if (pair !== undefined) {
         count++;
-        for (let t = 0; t < s.length; t++) s[t]! += pair[t]!;
+        for (let t = 0; t < s.length; t++) s[t]! += this.w[pair + t]!;
       }
       previous = word.stem;
     }
