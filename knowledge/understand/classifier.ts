@@ -24,7 +24,7 @@ const NEGLIGIBLE = 1e-3;
 
 /**
  * A topic classifier over the words of one language, trained on example questions and the lexicon: multinomial
- * logistic regression (softmax), trained at start.
+ * logistic regression (softmax), trained when constructed (a few hundred milliseconds; see `Understanding.train`).
  * @remarks It learns a topic's wider vocabulary from whole questions ("Für welche Altersgruppe ist die Krabbelgruppe?"),
  * where the lexicon lists the words that name a topic. Features are word stems, pairs of neighbouring stems,
  * four-letter word beginnings and endings, and four-letter sequences within words, which catch parts of compounds
@@ -43,7 +43,7 @@ export class TopicClassifier {
    */
   private readonly w: Float32Array;
   /** Per single-word feature: the offset of its row in `w`. */
-  private readonly weights = new Map<string, number>();
+  private readonly rows = new Map<string, number>();
   /** The rows of pairs of neighbouring stems, by first and second stem (no key to build per message). */
   private readonly pairs = new Map<string, Map<string, number>>();
 
@@ -88,7 +88,7 @@ export class TopicClassifier {
       // Stems never hold a space: a feature with one is a pair.
       const space = feature.indexOf(' ');
       if (space < 0) {
-        this.weights.set(feature, row);
+        this.rows.set(feature, row);
         continue;
       }
       const first = feature.slice(0, space);
@@ -107,9 +107,9 @@ export class TopicClassifier {
     if (this.leavesOut(token)) return undefined;
     const sum = new Float64Array(this.topics.length);
     let count = 0;
-    const seen = this.weights.has(stemmed);
+    const seen = this.rows.has(stemmed);
     for (const feature of wordFeatures(token, stemmed)) {
-      const row = this.weights.get(feature);
+      const row = this.rows.get(feature);
       if (row === undefined) continue;
       count++;
       for (let t = 0; t < sum.length; t++) sum[t]! += this.w[row + t]!;
