@@ -77,13 +77,14 @@ const MIN_TOPIC = 0.6;
 /**
  * The classifier's best topic adds up to this much (two keywords), in full from probability LEARNED_SURE on; its
  * second best half of that. Below LEARNED_MIN it is guessing (a recipe, a sum) and says nothing. Its "not something
- * I cover" counts against a service keyword only from probability LEARNED_OUT on (labour law, not work permits).
+ * I cover" counts against a service keyword only from probability LEARNED_OUT on (labour law, not work permits), and
+ * never in a story of several problems or a wish for a person.
  */
 const LEARNED = 2;
 const LEARNED_SURE = 0.6;
 const LEARNED_SECOND = 0.5;
-const LEARNED_OUT = 0.8;
-const LEARNED_MIN = 0.2;
+const LEARNED_OUT = 0.5;
+const LEARNED_MIN = 0.25;
 /** A life area counts towards a "complex situation" from this raw score on. */
 const AREA = 0.9;
 
@@ -353,8 +354,9 @@ export class Understanding {
     const learned = lexical >= PROFILE_SKIP || aboutControl || this.controlOutweighs(topicScores, lexical) ? [] : model.classifier().classifyWords(words.map(LEARNED_OF), 2);
     if ((learned[0]?.score ?? 0) >= LEARNED_MIN) {
       for (const [i, c] of learned.entries()) {
-        // "I don't cover this" needs a sure classifier against a keyword of a service.
-        if (c.id === 'out-of-scope' && lexical >= KEYWORD && c.score < LEARNED_OUT) continue;
+        // "I don't cover this" against a keyword of a service needs the classifier to find it more likely than not.
+        // Nor is a story of several problems or a wish for a person "not something I cover".
+        if (c.id === 'out-of-scope' && lexical >= KEYWORD && (c.score < LEARNED_OUT || complex || person)) continue;
         topicScores.set(c.id, (topicScores.get(c.id) ?? 0) + LEARNED * Math.min(1, c.score / LEARNED_SURE) * (i === 0 ? 1 : LEARNED_SECOND));
       }
     }
