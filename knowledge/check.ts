@@ -71,13 +71,14 @@ function main(): number {
     return 1;
   }
   // The lexicons are knowledge too: validated here as the server validates them at start.
-  const lexicons = loadLexicons(new Set(kb.taxonomy.topics.map((t) => t.id)), dir);
+  const topicIds = new Set(kb.taxonomy.topics.map((t) => t.id));
+  const lexicons = loadLexicons(topicIds, dir);
   for (const issue of lexicons.issues) console.error(`error: ${formatIssue(issue)}`);
   if (!lexicons.lexicons) {
     console.error(`\n${lexicons.issues.length} error(s): the lexicons are not valid.`);
     return 1;
   }
-  const questions = loadQuestions(new Set(kb.taxonomy.topics.map((t) => t.id)), dir);
+  const questions = loadQuestions(topicIds, dir);
   for (const issue of questions.issues) console.error(`error: ${formatIssue(issue)}`);
   if (!questions.questions) {
     console.error(`\n${questions.issues.length} error(s): the example questions are not valid.`);

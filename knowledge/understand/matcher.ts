@@ -236,7 +236,6 @@ export class TermMatcher {
 
   private readonly resolveToken = (token: string): Resolution => this.resolve(token);
 
-
   /** A word's stem, mapped onto the vocabulary where a typo or a compound hides it; nothing for a stop word. */
   private resolveWord(token: string): string[] {
     if (this.stopwords.has(token)) return [];

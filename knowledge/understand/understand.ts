@@ -418,7 +418,6 @@ export class Understanding {
     return tokens.map((token) => rememberWord(model.words, token, describe));
   }
 
-
   private describe(token: string, lang: Language, model: LanguageModel): Word {
     const german = this.models.get('de')!;
     const english = this.models.get('en')!;

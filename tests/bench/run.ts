@@ -97,8 +97,8 @@ console.log(`goal: ≥ 500 msg/s and p95 ≤ 50 ms (capacity from the closed loo
 
 // Accuracy and speed against the peer, in process, on the same development set.
 const { kb, understanding } = buildUnderstanding();
-const lexicons = loadLexiconsOrThrow(new Set(kb.taxonomy.topics.map((t) => t.id)));
-const peer = await trainNlpJs(lexicons, loadQuestionsOrThrow(new Set(kb.taxonomy.topics.map((t) => t.id))));
+const topicIds = new Set(kb.taxonomy.topics.map((t) => t.id));
+const peer = await trainNlpJs(loadLexiconsOrThrow(topicIds), loadQuestionsOrThrow(topicIds));
 const key = (c: { language: string; text: string }) => `${c.language}\u0000${c.text}`;
 const peerAnswers = new Map<string, Awaited<ReturnType<typeof peer.process>>>();
 for (const c of cases) peerAnswers.set(key(c), await peer.process(c.language, c.text));
