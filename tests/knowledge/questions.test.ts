@@ -92,3 +92,12 @@ test('a recipe or a sum stays out of scope: the classifier does not guess a serv
     expect(understanding.understand({ text, language }).topics[0]?.id, text).toBe('out-of-scope');
   }
 });
+
+test('"not something I cover" from the classifier: never for a story of several problems, and a foreign degree stays recognition', () => {
+  const understanding = new Understanding(kb, loadLexiconsOrThrow(topicIds), loadQuestionsOrThrow(topicIds));
+  // From the situations' development part: the classifier finds it more likely out of scope than not; the story needs a person.
+  const story = understanding.understand({ text: 'lucram la sere in Straelen cu contract pe sezon, s-a terminat, am ramas aici cu nevasta. ne trebuie bani pana gasim altceva dar nu stim daca avem drept la bürgergeld ca romani, si datoriile la telefon tot cresc' });
+  expect(story.escalation).toBe('offer');
+  expect(story.topics[0]?.id).not.toBe('out-of-scope');
+  expect(understanding.understand({ text: 'i have a bachelor in accounting from nigeria, does it count in germany?' }).topics[0]?.id).toBe('recognition');
+});
