@@ -1,6 +1,6 @@
 import type { KnowledgeBase } from '../knowledge/load.js';
 import { LANGUAGES, type Language } from '../knowledge/schema.js';
-import type { Understanding, Understood } from '../knowledge/understand/understand.js';
+import { CRISIS_KINDS, type Understanding, type Understood } from '../knowledge/understand/understand.js';
 import type { ConversationState } from './state.js';
 import { answerTopic, counsellingFor, isServiceTopic, needsTown } from './answer.js';
 import { crisisReplies } from './crisis.js';
@@ -214,6 +214,12 @@ function answerUnderstood(deps: EngineDeps, state: ConversationState, understood
 
   if (understood.person && !service) {
     return beginHandover(deps, state, 'person');
+  }
+  // Help in danger asked about with no acute cue ("where do women in a crisis find support?"): the help numbers, as
+  // information, and the offer of a person; a "talk to a person" after them is handed over as a crisis.
+  if (top === 'emergency') {
+    const replies = crisisReplies(deps, understood.crisisKinds.length > 0 ? understood.crisisKinds : [...CRISIS_KINDS], state.language);
+    return { state: { ...state, lastTopics: ['emergency'], misses: 0, recent: remember(state, original, ['emergency']) }, replies, events: [] };
   }
   if (top === 'privacy') return { state, replies: [text('privacy.info', { days: deps.retention.conversationDays }), actions(action('privacy.delete.button', PRIVACY_ACTIONS.ask))], events: [] };
   if (!service) {

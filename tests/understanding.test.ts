@@ -165,6 +165,16 @@ describe('understanding', () => {
     expect(r.topics[0]?.id).toBe('emergency');
   });
 
+  test('help in danger asked about with no acute cue leads to the emergency topic, as information, not a crisis', () => {
+    for (const text of ['Where can women get support in a crisis situation?', 'Які служби допомагають жінкам у кризі?']) {
+      const r = u.understand({ text });
+      expect(r, text).toMatchObject({ crisis: false, escalation: 'none', outOfScope: false });
+      expect(r.topics[0]?.id, text).toBe('emergency');
+    }
+    // A service named with more weight than the emergency words stays the need.
+    expect(u.understand({ text: 'What should I do in an emergency? I have no health insurance card yet' }).topics[0]?.id).toBe('health');
+  });
+
   test('female genital mutilation is violence and a medical emergency is medical, in every language that names them', () => {
     for (const text of ['Wo kann ich Unterstützung bei Genitalverstümmelung finden?', 'Что такое женское обрезание?', 'Kadın sünneti suç mu?']) {
       expect(u.understand({ text })).toMatchObject({ crisis: true, crisisKinds: ['violence'] });

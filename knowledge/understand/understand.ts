@@ -13,7 +13,7 @@ import { germanSpelling, normalise, rememberWord, stem, tokenize } from './text.
 
 export type Escalation = 'none' | 'offer' | 'urgent';
 export type CrisisKind = Exclude<CrisisResource['kinds'][number], 'other'>;
-const CRISIS_KINDS: CrisisKind[] = ['medical', 'violence', 'suicide', 'child', 'homeless'];
+export const CRISIS_KINDS: readonly CrisisKind[] = ['medical', 'violence', 'suicide', 'child', 'homeless'];
 
 export interface UnderstandInput {
   text: string;
@@ -75,15 +75,16 @@ const PROFILE_SKIP = 3;
 /** Below this raw score no service topic is claimed. */
 const MIN_TOPIC = 0.6;
 /**
- * The classifier's best topic adds up to this much (two keywords), in full from probability LEARNED_SURE on; its
- * second best half of that. Below LEARNED_MIN it is guessing (a recipe, a sum) and says nothing. Its "not something
- * I cover" counts against a service keyword only from probability LEARNED_OUT on (labour law, not work permits), and
- * never in a story of several problems or a wish for a person.
+ * Each of the classifier's LEARNED_TOP likeliest topics adds up to LEARNED (two keywords), in full from probability
+ * LEARNED_SURE on: its probabilities weigh in as they are, so a close second counts nearly as much as the first. Below
+ * LEARNED_MIN for its best topic it is guessing (a recipe, a sum) and says nothing. Its "not something I cover" counts
+ * against a service keyword only from probability LEARNED_OUT on (labour law, not work permits), and never in a story
+ * of several problems or a wish for a person.
  */
 const LEARNED = 2;
 const LEARNED_SURE = 0.6;
-const LEARNED_SECOND = 0.5;
-const LEARNED_OUT = 0.5;
+const LEARNED_TOP = 5;
+const LEARNED_OUT = 0.3;
 const LEARNED_MIN = 0.25;
 /** A life area counts towards a "complex situation" from this raw score on. */
 const AREA = 0.9;
@@ -351,13 +352,13 @@ export class Understanding {
     // a greeting) or only saying whom one asks for is left to the lexicon.
     const lexical = this.bestService(topicScores);
     const aboutControl = (onBehalf || deleteData) && lexical < MIN_TOPIC;
-    const learned = lexical >= PROFILE_SKIP || aboutControl || this.controlOutweighs(topicScores, lexical) ? [] : model.classifier().classifyWords(words.map(LEARNED_OF), 2);
+    const learned = lexical >= PROFILE_SKIP || aboutControl || this.controlOutweighs(topicScores, lexical) ? [] : model.classifier().classifyWords(words.map(LEARNED_OF), LEARNED_TOP);
     if ((learned[0]?.score ?? 0) >= LEARNED_MIN) {
-      for (const [i, c] of learned.entries()) {
-        // "I don't cover this" against a keyword of a service needs the classifier to find it more likely than not.
+      for (const c of learned) {
+        // "I don't cover this" against a keyword of a service needs the classifier to find it fairly likely (LEARNED_OUT).
         // Nor is a story of several problems or a wish for a person "not something I cover".
         if (c.id === 'out-of-scope' && lexical >= KEYWORD && (c.score < LEARNED_OUT || complex || person)) continue;
-        topicScores.set(c.id, (topicScores.get(c.id) ?? 0) + LEARNED * Math.min(1, c.score / LEARNED_SURE) * (i === 0 ? 1 : LEARNED_SECOND));
+        topicScores.set(c.id, (topicScores.get(c.id) ?? 0) + LEARNED * Math.min(1, c.score / LEARNED_SURE));
       }
     }
 
@@ -372,7 +373,11 @@ export class Understanding {
     // Greetings and thanks are short; in a longer message a greeting is only politeness around the need.
     const chatOnly = !crisis && !person && smalltalk >= 0.5 && smalltalk >= bestService && tokens.length <= 6;
     if (chatOnly) bestService = 0;
-    const outOfScope = !crisis && !person && !chatOnly && bestService < MIN_TOPIC && (oos > 0 || (topicScores.get('privacy') ?? 0) < 0.5);
+    // A question about help in danger with no acute cue ("support for women in crisis situations", "how do deaf people
+    // call the emergency services?"): when the emergency topic outweighs every service, the help numbers are the answer,
+    // as information, without the urgent handover.
+    const emergencyInfo = !crisis && !chatOnly && (topicScores.get('emergency') ?? 0) >= Math.max(MIN_TOPIC, this.bestService(topicScores), oos);
+    const outOfScope = !crisis && !person && !chatOnly && !emergencyInfo && bestService < MIN_TOPIC && (oos > 0 || (topicScores.get('privacy') ?? 0) < 0.5);
 
     const scored = [...topicScores]
       .filter(([id, s]) => s > 0 && (!this.serviceTopics.has(id) || s >= MIN_TOPIC * 0.5))
@@ -384,6 +389,7 @@ export class Understanding {
     let ranked = bestService >= MIN_TOPIC ? [...services, ...controls] : [...controls, ...services];
     if (outOfScope && !ranked.some((t) => t.id === 'out-of-scope')) ranked.push({ id: 'out-of-scope', score: 0.5 });
     if (outOfScope) ranked = [ranked.find((t) => t.id === 'out-of-scope')!, ...ranked.filter((t) => t.id !== 'out-of-scope')];
+    if (emergencyInfo) ranked = [ranked.find((t) => t.id === 'emergency')!, ...ranked.filter((t) => t.id !== 'emergency')];
     if (person && !ranked.some((t) => t.id === 'human')) ranked.push({ id: 'human', score: 0.5 });
     // "A counsellor should call me" asks for a person; the counselling services are no need of their own there.
     if (person && this.bestService(topicScores, GENERAL_COUNSELLING) < AREA) ranked = [ranked.find((t) => t.id === 'human')!, ...ranked.filter((t) => t.id !== 'human')];
