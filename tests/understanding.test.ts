@@ -165,6 +165,22 @@ describe('understanding', () => {
     expect(r.topics[0]?.id).toBe('emergency');
   });
 
+  test('everyday words that look like crisis words are no crisis; the crisis words still are', () => {
+    for (const text of [
+      // "бо" (because) was the stem of "боюся" (I fear) in "боюся чоловіка".
+      'Синові 4 роки, ми переїжджаємо до Кранненбурга, бо чоловік отримав там роботу. Як зареєструвати його в Кіту?',
+      // "dönüyorum" (I return) is one letter from "dövüyor" (beats).
+      "Ben eylülde işe geri dönüyorum, eşim de çalışıyor. İkizleri Kita'ya vermek istiyoruz, kayıt nasıl yapılıyor?",
+      // "pushed" alone, of "pushed me down".
+      'the Jobcenter keeps pushing me into cleaning jobs, can I do a training instead?',
+    ]) {
+      expect(u.understand({ text }), text).toMatchObject({ crisis: false, escalation: 'none' });
+    }
+    for (const text of ['я боюсь чоловіка, він кричить', 'komşu çocuğu dövüyorlar', 'he pushed me down the stairs']) {
+      expect(u.understand({ text }).crisis, text).toBe(true);
+    }
+  });
+
   test('help in danger asked about with no acute cue leads to the emergency topic, as information, not a crisis', () => {
     for (const text of ['Where can women get support in a crisis situation?', 'Які служби допомагають жінкам у кризі?']) {
       const r = u.understand({ text });

@@ -41,6 +41,11 @@ export interface MatcherOptions {
    * since one letter turns harmless words into alarming ones ("lunch" → "punch").
    */
   minFuzzy?: number;
+  /**
+   * Shortest word matched with a wrong or swapped letter; crisis cues use a longer one, since in a short word a wrong
+   * letter is as often another word ("dönüyor", returning, is no "dövüyor", beating).
+   */
+  minSubstitution?: number;
   /** Match a term's words in any order within a short window (free word order: "z sobą skończyć"). */
   anyOrder?: boolean;
   /** Split unknown long words into known heads and tails (compounds); off for cues ("Kinderzuschlag" is no "Kind schlagen"). */
@@ -108,6 +113,7 @@ export class TermMatcher {
 
   private readonly stopwords: ReadonlySet<string>;
   private readonly minFuzzy: number;
+  private readonly minSubstitution: number;
   /** Whether any term may match in any order. */
   private readonly anyOrder: boolean;
   private readonly splitCompounds: boolean;
@@ -121,6 +127,7 @@ export class TermMatcher {
   ) {
     this.stopwords = options.stopwords ?? new Set();
     this.minFuzzy = options.minFuzzy ?? MIN_FUZZY_LENGTH;
+    this.minSubstitution = options.minSubstitution ?? MIN_SUBSTITUTION_LENGTH;
     this.splitCompounds = options.splitCompounds ?? true;
     this.tolerant = options.tolerant ?? true;
     const labelsPerTerm = new Map<string, Set<string>>();
@@ -267,7 +274,7 @@ export class TermMatcher {
     for (const d of deletionsOf(word)) {
       if (this.vocabulary.has(d) && d.length >= this.minFuzzy) return d;
       // A letter wrong in a short word makes another word as often as a typo ("firma" → "fıkra"): only from six letters on.
-      if (word.length < MIN_SUBSTITUTION_LENGTH) continue;
+      if (word.length < this.minSubstitution) continue;
       const list = this.deletions.get(d);
       if (list?.[0]) return list[0];
     }

@@ -95,7 +95,10 @@ export function stem(word: string, lang: Language): string {
   const hit = cache.get(word);
   if (hit !== undefined) return hit;
   if (cache.size >= STEM_CACHE_LIMIT) cache.clear();
-  const result = stemUncached(word, lang);
+  const stemmed = stemUncached(word, lang);
+  // A stemmer that cuts a longer word to two letters makes it one of the language's short words ("боюся", I fear, became
+  // "бо", because): such a word keeps its first three letters.
+  const result = stemmed.length < 3 && word.length >= 5 ? word.slice(0, 3) : stemmed;
   cache.set(word, result);
   return result;
 }

@@ -67,6 +67,8 @@ const LOANWORD_LENGTH = 5;
 
 /** Crisis and other cues tolerate a typo only in words of this length or more. */
 const CUE_FUZZY = 7;
+/** A wrong or swapped letter only in words of this length or more: in shorter ones it makes other words ("dönüyor", "dövüyor"). */
+const CUE_SUBSTITUTION = 8;
 
 /** Weight of the full-text topic profile next to the lexicon terms. */
 const PROFILE = 0.5;
@@ -629,17 +631,20 @@ function buildModel(lang: Language, lexicons: Lexicons, examples: readonly Examp
   const contentSources = cueSources.map((source) => ({
     ...source,
     terms: source.terms.filter((term) => {
-      const content = tokenize(normalise(term)).filter((w) => !stop.has(w));
-      // At least one distinctive word: long enough, not a number, not topic vocabulary.
-      const distinctive = content.filter((w) => w.length >= 6 && !/^\d+$/.test(w) && !topics.knows(stem(w, lang)));
+      const words = tokenize(normalise(term));
+      const content = words.filter((w) => !stop.has(w));
+      // At least one distinctive word: long enough, not a number, not topic vocabulary. A phrase left with one word
+      // needs a longer one to be a crisis: "pushed" of "pushed me down" is also "pushing me into cleaning jobs".
+      const long = content.length === 1 && words.length > 1 && source.label.startsWith('crisis.') ? 8 : 6;
+      const distinctive = content.filter((w) => w.length >= long && !/^\d+$/.test(w) && !topics.knows(stem(w, lang)));
       return content.length >= 2 ? distinctive.length >= 1 || content.every((w) => w.length >= 4) : distinctive.length === 1;
     }),
   }));
   return {
     topics,
-    cueContent: new TermMatcher(lang, contentSources, { stopwords: stop, minFuzzy: CUE_FUZZY, anyOrder: true, splitCompounds: false }),
-    cues: new TermMatcher(lang, [...cueSources, troubleSource, ...actionSources], { minFuzzy: CUE_FUZZY, splitCompounds: false }),
-    actions: new TermMatcher(lang, actionSources, { minFuzzy: CUE_FUZZY, splitCompounds: false }),
+    cueContent: new TermMatcher(lang, contentSources, { stopwords: stop, minFuzzy: CUE_FUZZY, minSubstitution: CUE_SUBSTITUTION, anyOrder: true, splitCompounds: false }),
+    cues: new TermMatcher(lang, [...cueSources, troubleSource, ...actionSources], { minFuzzy: CUE_FUZZY, minSubstitution: CUE_SUBSTITUTION, splitCompounds: false }),
+    actions: new TermMatcher(lang, actionSources, { minFuzzy: CUE_FUZZY, minSubstitution: CUE_SUBSTITUTION, splitCompounds: false }),
     ...(translit ? { translit } : {}),
     names: new Map(
       (Object.entries(lexicon.languageNames) as Array<[Language, string[]]>).flatMap(([l, names]) =>
