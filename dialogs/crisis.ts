@@ -8,7 +8,7 @@ import { action, actions, text, type Reply } from './replies.js';
  * Crisis: the matching emergency numbers and hotlines first (those speaking the person's
  * language before the others), then the offer of a person.
  */
-export function crisisReplies(deps: EngineDeps, kinds: CrisisKind[], language: Language): Reply[] {
+export function crisisReplies(deps: EngineDeps, kinds: readonly CrisisKind[], language: Language): Reply[] {
   const resources = deps.kb.crisis
     .filter((r) => r.kinds.some((k) => (kinds as string[]).includes(k)) || r.priority === 0)
     .sort((a, b) => urgency(a.priority) - urgency(b.priority) || Number(!a.languages.includes(language)) - Number(!b.languages.includes(language)) || a.priority - b.priority)

@@ -218,8 +218,7 @@ function answerUnderstood(deps: EngineDeps, state: ConversationState, understood
   // Help in danger asked about with no acute cue ("where do women in a crisis find support?"): the help numbers, as
   // information, and the offer of a person; a "talk to a person" after them is handed over as a crisis.
   if (top === 'emergency') {
-    const replies = crisisReplies(deps, understood.crisisKinds.length > 0 ? understood.crisisKinds : [...CRISIS_KINDS], state.language);
-    return { state: { ...state, lastTopics: ['emergency'], misses: 0, recent: remember(state, original, ['emergency']) }, replies, events: [] };
+    return { state: { ...state, lastTopics: ['emergency'], misses: 0, recent: remember(state, original, ['emergency']) }, replies: crisisReplies(deps, CRISIS_KINDS, state.language), events: [] };
   }
   if (top === 'privacy') return { state, replies: [text('privacy.info', { days: deps.retention.conversationDays }), actions(action('privacy.delete.button', PRIVACY_ACTIONS.ask))], events: [] };
   if (!service) {

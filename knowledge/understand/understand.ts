@@ -69,6 +69,8 @@ const LOANWORD_LENGTH = 5;
 const CUE_FUZZY = 7;
 /** A wrong or swapped letter only in words of this length or more: in shorter ones it makes other words ("dönüyor", "dövüyor"). */
 const CUE_SUBSTITUTION = 8;
+/** How cue matchers tolerate typos; they never split compounds ("Kinderzuschlag" is no "Kind schlagen"). */
+const CUE_TOLERANCE = { minFuzzy: CUE_FUZZY, minSubstitution: CUE_SUBSTITUTION, splitCompounds: false } as const;
 
 /** Weight of the full-text topic profile next to the lexicon terms. */
 const PROFILE = 0.5;
@@ -367,7 +369,8 @@ export class Understanding {
     // JMD and MBE counsel on everything; an age or "advice" next to a concrete need should not outrank the need.
     const specific = areas.size > 0;
     if (specific) for (const id of GENERAL_COUNSELLING) if (topicScores.has(id)) topicScores.set(id, topicScores.get(id)! * 0.75);
-    let bestService = this.bestService(topicScores);
+    const strongestService = this.bestService(topicScores);
+    let bestService = strongestService;
     const oos = topicScores.get('out-of-scope') ?? 0;
     const smalltalk = topicScores.get('smalltalk') ?? 0;
     // Weather, football, thanks: when those words weigh at least as much as any service word, they decide.
@@ -378,7 +381,7 @@ export class Understanding {
     // A question about help in danger with no acute cue ("support for women in crisis situations", "how do deaf people
     // call the emergency services?"): when the emergency topic outweighs every service, the help numbers are the answer,
     // as information, without the urgent handover.
-    const emergencyInfo = !crisis && !chatOnly && (topicScores.get('emergency') ?? 0) >= Math.max(MIN_TOPIC, this.bestService(topicScores), oos);
+    const emergencyInfo = !crisis && !chatOnly && (topicScores.get('emergency') ?? 0) >= Math.max(MIN_TOPIC, strongestService, oos);
     const outOfScope = !crisis && !person && !chatOnly && !emergencyInfo && bestService < MIN_TOPIC && (oos > 0 || (topicScores.get('privacy') ?? 0) < 0.5);
 
     const scored = [...topicScores]
@@ -642,9 +645,9 @@ function buildModel(lang: Language, lexicons: Lexicons, examples: readonly Examp
   }));
   return {
     topics,
-    cueContent: new TermMatcher(lang, contentSources, { stopwords: stop, minFuzzy: CUE_FUZZY, minSubstitution: CUE_SUBSTITUTION, anyOrder: true, splitCompounds: false }),
-    cues: new TermMatcher(lang, [...cueSources, troubleSource, ...actionSources], { minFuzzy: CUE_FUZZY, minSubstitution: CUE_SUBSTITUTION, splitCompounds: false }),
-    actions: new TermMatcher(lang, actionSources, { minFuzzy: CUE_FUZZY, minSubstitution: CUE_SUBSTITUTION, splitCompounds: false }),
+    cueContent: new TermMatcher(lang, contentSources, { ...CUE_TOLERANCE, stopwords: stop, anyOrder: true }),
+    cues: new TermMatcher(lang, [...cueSources, troubleSource, ...actionSources], CUE_TOLERANCE),
+    actions: new TermMatcher(lang, actionSources, CUE_TOLERANCE),
     ...(translit ? { translit } : {}),
     names: new Map(
       (Object.entries(lexicon.languageNames) as Array<[Language, string[]]>).flatMap(([l, names]) =>
