@@ -12,6 +12,7 @@ import { sweep, SWEEP_INTERVAL_MS } from './privacy/retention.js';
 import { loadKnowledgeOrThrow, DEFAULT_KNOWLEDGE_DIR, type KnowledgeBase } from '../knowledge/load.js';
 import { loadLexiconsOrThrow } from '../knowledge/lexicon.js';
 import { loadQuestionsOrThrow } from '../knowledge/questions.js';
+import { loadEscalationExamplesOrThrow } from '../knowledge/escalation.js';
 import { Understanding } from '../knowledge/understand/understand.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
@@ -73,7 +74,7 @@ export function buildUnderstanding(knowledgeDir: string = DEFAULT_KNOWLEDGE_DIR)
   const kb = loadKnowledgeOrThrow(knowledgeDir);
   const topicIds = new Set(kb.taxonomy.topics.map((t) => t.id));
   const lexicons = loadLexiconsOrThrow(topicIds, knowledgeDir);
-  return { kb, understanding: new Understanding(kb, lexicons, loadQuestionsOrThrow(topicIds, knowledgeDir)) };
+  return { kb, understanding: new Understanding(kb, lexicons, loadQuestionsOrThrow(topicIds, knowledgeDir), loadEscalationExamplesOrThrow(knowledgeDir)) };
 }
 
 /**

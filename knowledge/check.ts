@@ -3,6 +3,7 @@ import { LANGUAGES } from './schema.js';
 import { entriesFor } from './coverage.js';
 import { lexiconWarnings, loadLexicons } from './lexicon.js';
 import { loadQuestions } from './questions.js';
+import { loadEscalationExamples } from './escalation.js';
 
 /** Entries older than this many months count as outdated. */
 const VERIFY_MONTHS = 12;
@@ -84,13 +85,20 @@ function main(): number {
     console.error(`\n${questions.issues.length} error(s): the example questions are not valid.`);
     return 1;
   }
+  const escalation = loadEscalationExamples(dir);
+  for (const issue of escalation.issues) console.error(`error: ${formatIssue(issue)}`);
+  if (!escalation.examples) {
+    console.error(`\n${escalation.issues.length} error(s): the escalation examples are not valid.`);
+    return 1;
+  }
   const all = [...warnings, ...contentWarnings(kb), ...lexiconWarnings(lexicons.lexicons)];
   for (const w of all) console.warn(`warning: ${formatIssue(w)}`);
   const examples = kb.services.filter((e) => e.example).length;
   const unreviewed = kb.services.reduce((n, e) => n + LANGUAGES.filter((l) => e.texts[l] && !e.texts[l]!.reviewed).length, 0);
   console.log(`\n${kb.services.length} services (${examples} example data, ${kb.services.length - examples} verified), ${kb.crisis.length} crisis resources, ${kb.district.municipalities.length} municipalities, ${kb.district.teams.length} teams`);
   console.log(`${unreviewed} machine or unreviewed translations`);
-  console.log(`example questions: ${LANGUAGES.map((l) => `${l} ${questions.questions![l].length}`).join(', ')}\n`);
+  console.log(`example questions: ${LANGUAGES.map((l) => `${l} ${questions.questions![l].length}`).join(', ')}`);
+  console.log(`escalation examples: ${LANGUAGES.map((l) => `${l} ${escalation.examples![l]?.length ?? 0}`).join(', ')}\n`);
   console.log(table('topic × language', [...LANGUAGES], languageCoverage(kb)));
   console.log('');
   const short = kb.district.municipalities.map((m) => m.id.slice(0, 6));

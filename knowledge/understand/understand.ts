@@ -92,6 +92,22 @@ const LEARNED_OUT = 0.3;
 const LEARNED_MIN = 0.25;
 /** A life area counts towards a "complex situation" from this raw score on. */
 const AREA = 0.9;
+/** Words from which a message is long enough to tell a story: the escalation classifier reads it (see `told`). */
+const TOLD = 20;
+/** How likely the escalation classifier must find that a story needs a person (complex or a wish for one). */
+const TOLD_SURE = 0.4;
+/** From this likelihood of needing no person, life areas told without a problem word are background (see `background`). */
+const TOLD_PLAIN = 0.9;
+/** What the escalation classifier read in a story (see `Understanding.toldNeed`). */
+interface Told {
+  readonly need: 'complex' | 'person' | 'none';
+  /** How likely the story needs no person. */
+  readonly plain: number;
+}
+/** A message too short for a story, or a language without escalation examples. */
+const UNTOLD: Told = { need: 'none', plain: 0 };
+/** One in this many topic example questions teaches the escalation classifier what a plain single need looks like. */
+const PLAIN_SHARE = 10;
 
 interface LanguageModel {
   topics: TermMatcher;
@@ -119,6 +135,12 @@ interface LanguageModel {
    * milliseconds per language: a test or a German-only town needs few of the ten), or ahead by `Understanding.train`.
    */
   classifier: () => TopicClassifier;
+  /**
+   * Learned from example messages (`knowledge/escalation`): whether a story tells several problems, asks for a person,
+   * or neither. Its words keep the stop words: "no", "never", "nobody" tell a problem from background. Undefined for a
+   * language without examples.
+   */
+  escalation: () => TopicClassifier | undefined;
 }
 
 /**
@@ -151,9 +173,12 @@ interface Word {
   readonly town: boolean;
   /** The word as the language's topic classifier knows it; undefined for stop words and numbers. */
   readonly learned: LearnedWord | undefined;
+  /** The word as the language's escalation classifier knows it. */
+  readonly told: LearnedWord | undefined;
 }
 
 const TOPICS = (w: Word) => w.topics;
+const NO_STOPWORDS: ReadonlySet<string> = new Set();
 const CUES = (w: Word) => w.cues;
 const CUE_CONTENT = (w: Word) => w.cueContent;
 const CROSS_CRISIS = (w: Word) => w.crossCrisis;
@@ -161,6 +186,7 @@ const LOANWORD_OF = (w: Word) => w.loanword;
 const GERMAN_ACTIONS = (w: Word) => w.germanActions;
 const ENGLISH_ACTIONS = (w: Word) => w.englishActions;
 const LEARNED_OF = (w: Word) => w.learned;
+const TOLD_OF = (w: Word) => w.told;
 
 /**
  * The understanding core: language, ranked topics and entries, crisis, escalation.
@@ -185,6 +211,7 @@ export class Understanding {
     private readonly kb: KnowledgeBase,
     lexicons: Lexicons,
     examples: Partial<Record<Language, readonly Example[]>> = {},
+    escalation: Partial<Record<Language, readonly Example[]>> = {},
   ) {
     this.detector = new LanguageDetector(lexicons);
     this.search = new EntrySearch(kb.services);
@@ -198,7 +225,7 @@ export class Understanding {
       const lexicon = lexicons[lang];
       for (const [kind, terms] of [['yes', lexicon.yes], ['no', lexicon.no], ['cancel', lexicon.cancel]] as const) for (const t of terms) words.set(replyKey(t), kind);
       this.replyWords.set(lang, words);
-      this.models.set(lang, buildModel(lang, lexicons, examples[lang] ?? []));
+      this.models.set(lang, buildModel(lang, lexicons, examples[lang] ?? [], escalation[lang] ?? []));
       this.topicSearch.set(lang, new TermMemoSearch(buildTopicSearch(lang, kb, lexicons), { processTerm: (term: string) => term }));
     }
   }
@@ -211,6 +238,7 @@ export class Understanding {
     for (const model of this.models.values()) {
       await new Promise((resolve) => setImmediate(resolve));
       model.classifier();
+      model.escalation();
     }
   }
 
@@ -307,7 +335,11 @@ export class Understanding {
     const crisisKinds: CrisisKind[] = [];
     for (const k of CRISIS_KINDS) if ((cueScores.get(CRISIS_LABEL[k]) ?? 0) >= 0.5) crisisKinds.push(k);
     const crisis = crisisKinds.length > 0;
-    const person = (cueScores.get('person') ?? 0) >= 0.5 || (topicScores.get('human') ?? 0) >= 1;
+    // A story in words the cue lists lack ("the contract ends in May, the flat is the company's, the kids have no school
+    // place"; "could someone sit with me and fill it in?"): the escalation classifier says whether it needs a person.
+    const told = tokens.length >= TOLD ? this.toldNeed(model, words) : UNTOLD;
+    const asksPerson = (cueScores.get('person') ?? 0) >= 0.5 || (topicScores.get('human') ?? 0) >= 1;
+    const person = asksPerson || told.need === 'person';
     // Entries: full text in the message's language. It re-ranks topics the lexicon found, never adds one.
     const query = queryTerms(tokens, words);
     const hits = this.search.search(query, lang, 12);
@@ -343,7 +375,12 @@ export class Understanding {
       (troubles >= 1 && areas.size >= 2 && tokens.length >= 20) ||
       // Four life areas in one message are rarely background.
       (areas.size >= 4 && tokens.length >= 8);
-    const complex = (cueScores.get('complex') ?? 0) >= 0.5 || (topicScores.get('case-management') ?? 0) >= 1 || described;
+    // Life areas alone, with no problem word, where the classifier is sure the story is background to one need ("we have
+    // lived here four years, he works, the children go to school and Kita: how do we apply for citizenship?"), are no
+    // complex situation.
+    const background = troubles === 0 && told.plain >= TOLD_PLAIN;
+    const complex = (cueScores.get('complex') ?? 0) >= 0.5 || (topicScores.get('case-management') ?? 0) >= 1 || (described && !background) || told.need === 'complex';
+
 
     // An interpreter is asked for an appointment somewhere else ("an interpreter at the doctor's"): the interpreter is the need.
     // In a story of several life areas, "I understand no German" is one more difficulty, not the need.
@@ -397,7 +434,9 @@ export class Understanding {
     if (emergencyInfo) ranked = [ranked.find((t) => t.id === 'emergency')!, ...ranked.filter((t) => t.id !== 'emergency')];
     if (person && !ranked.some((t) => t.id === 'human')) ranked.push({ id: 'human', score: 0.5 });
     // "A counsellor should call me" asks for a person; the counselling services are no need of their own there.
-    if (person && this.bestService(topicScores, GENERAL_COUNSELLING) < AREA) ranked = [ranked.find((t) => t.id === 'human')!, ...ranked.filter((t) => t.id !== 'human')];
+    // Only when the cues ask for one: a person the escalation classifier reads into a story is offered, but leaves the
+    // ranking alone ("is there someone who advises young people like me?" still asks for the counselling service).
+    if (asksPerson && this.bestService(topicScores, GENERAL_COUNSELLING) < AREA) ranked = [ranked.find((t) => t.id === 'human')!, ...ranked.filter((t) => t.id !== 'human')];
     if (crisis) ranked = [{ id: 'emergency', score: 1 }, ...ranked.filter((t) => t.id !== 'emergency')];
 
     // Most messages name no town: the words tell so without normalising the text again. Apostrophes ("Kleve'de") take the full path.
@@ -449,7 +488,21 @@ export class Understanding {
       switchWord: model.switchWords.has(token),
       town: this.towns.mayName(token),
       learned: model.classifier().word(token, stemmed),
+      told: model.escalation()?.word(token, stemmed),
     };
+  }
+
+  /**
+   * What a story needs by the escalation classifier: a person (for several problems or by wish) when it finds that
+   * likely enough, else none; and how likely it finds that the story needs none.
+   */
+  private toldNeed(model: LanguageModel, words: readonly Word[]): Told {
+    const scores = model.escalation()?.classifyWords(words.map(TOLD_OF));
+    if (!scores || scores.length === 0) return UNTOLD;
+    const p = (id: string) => scores.find((s) => s.id === id)?.score ?? 0;
+    const plain = p('none');
+    if (1 - plain < TOLD_SURE) return { need: 'none', plain };
+    return { need: p('person') > p('complex') ? 'person' : 'complex', plain };
   }
 
   /** Whether a control topic other than out-of-scope (privacy, small talk, a person) weighs more than every service topic. */
@@ -577,7 +630,7 @@ function round(n: number): number {
   return Math.round(n * 1000) / 1000;
 }
 
-function buildModel(lang: Language, lexicons: Lexicons, examples: readonly Example[]): LanguageModel {
+function buildModel(lang: Language, lexicons: Lexicons, examples: readonly Example[], escalation: readonly Example[]): LanguageModel {
   const lexicon = lexicons[lang];
   const stop = new Set(lexicon.stopwords.map(normalise));
   // Words of example phrases count only when they say something about few topics.
@@ -665,7 +718,21 @@ function buildModel(lang: Language, lexicons: Lexicons, examples: readonly Examp
     stopwords: stop,
     words: new Map(),
     classifier: once(() => new TopicClassifier(lang, [...examples, ...Object.entries(lexicon.topics).flatMap(([topic, t]) => [...t.phrases, ...t.keywords].map((text) => ({ topic, text })))], stop)),
+    escalation: once(() => (escalation.length > 0 ? new TopicClassifier(lang, escalationExamples(escalation, lexicon, examples), NO_STOPWORDS) : undefined)),
   };
+}
+
+/**
+ * What the escalation classifier learns from: the example messages, the lexicon's person and complex cues, and one in
+ * `PLAIN_SHARE` of the topic example questions as plain single needs (none), so that asking plainly is no story.
+ */
+function escalationExamples(escalation: readonly Example[], lexicon: Lexicons[Language], questions: readonly Example[]): Example[] {
+  return [
+    ...escalation,
+    ...lexicon.person.map((text) => ({ topic: 'person', text })),
+    ...lexicon.complex.map((text) => ({ topic: 'complex', text })),
+    ...questions.filter((_, i) => i % PLAIN_SHARE === 0).map((q) => ({ topic: 'none', text: q.text })),
+  ];
 }
 
 /** A value made on first use and kept. */
