@@ -381,7 +381,6 @@ export class Understanding {
     const background = troubles === 0 && told.plain >= TOLD_PLAIN;
     const complex = (cueScores.get('complex') ?? 0) >= 0.5 || (topicScores.get('case-management') ?? 0) >= 1 || (described && !background) || told.need === 'complex';
 
-
     // An interpreter is asked for an appointment somewhere else ("an interpreter at the doctor's"): the interpreter is the need.
     // In a story of several life areas, "I understand no German" is one more difficulty, not the need.
     const interpreting = topicScores.get('interpreting') ?? 0;
