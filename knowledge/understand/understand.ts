@@ -178,7 +178,6 @@ interface Word {
 }
 
 const TOPICS = (w: Word) => w.topics;
-const NO_STOPWORDS: ReadonlySet<string> = new Set();
 const CUES = (w: Word) => w.cues;
 const CUE_CONTENT = (w: Word) => w.cueContent;
 const CROSS_CRISIS = (w: Word) => w.crossCrisis;
@@ -187,6 +186,8 @@ const GERMAN_ACTIONS = (w: Word) => w.germanActions;
 const ENGLISH_ACTIONS = (w: Word) => w.englishActions;
 const LEARNED_OF = (w: Word) => w.learned;
 const TOLD_OF = (w: Word) => w.told;
+/** The escalation classifier reads every word: "no", "never" and "nobody" are stop words for topics, not for problems. */
+const NO_STOPWORDS: ReadonlySet<string> = new Set();
 
 /**
  * The understanding core: language, ranked topics and entries, crisis, escalation.
