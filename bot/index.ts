@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   console.log(`Lotse listening on http://localhost:${port} (store: ${app.store.kind}, ${app.kb.services.length} services)`);
-  // The topic classifiers train on first use; training them now spares the first message of each language the wait.
+  // The classifiers train on first use; training them now spares the first message of each language the wait.
   await app.understanding.train();
   const stop = async () => {
     await app.close();

@@ -62,6 +62,14 @@ export function municipalityCoverage(kb: KnowledgeBase): Array<[string, number[]
     .map((t) => [t.id, kb.district.municipalities.map((m) => entriesFor(kb, t.id, m.id).length)]);
 }
 
+/** Prints a loader's errors; whether it loaded. */
+function valid<T>(what: string, issues: readonly KnowledgeIssue[], loaded: T | undefined): loaded is T {
+  for (const issue of issues) console.error(`error: ${formatIssue(issue)}`);
+  if (loaded !== undefined) return true;
+  console.error(`\n${issues.length} error(s): ${what} are not valid.`);
+  return false;
+}
+
 function main(): number {
   const dir = process.argv[2] ?? DEFAULT_KNOWLEDGE_DIR;
   const { kb, issues, warnings } = loadKnowledge(dir);
@@ -74,23 +82,11 @@ function main(): number {
   // The lexicons are knowledge too: validated here as the server validates them at start.
   const topicIds = new Set(kb.taxonomy.topics.map((t) => t.id));
   const lexicons = loadLexicons(topicIds, dir);
-  for (const issue of lexicons.issues) console.error(`error: ${formatIssue(issue)}`);
-  if (!lexicons.lexicons) {
-    console.error(`\n${lexicons.issues.length} error(s): the lexicons are not valid.`);
-    return 1;
-  }
+  if (!valid('the lexicons', lexicons.issues, lexicons.lexicons)) return 1;
   const questions = loadQuestions(topicIds, dir);
-  for (const issue of questions.issues) console.error(`error: ${formatIssue(issue)}`);
-  if (!questions.questions) {
-    console.error(`\n${questions.issues.length} error(s): the example questions are not valid.`);
-    return 1;
-  }
+  if (!valid('the example questions', questions.issues, questions.questions)) return 1;
   const escalation = loadEscalationExamples(dir);
-  for (const issue of escalation.issues) console.error(`error: ${formatIssue(issue)}`);
-  if (!escalation.examples) {
-    console.error(`\n${escalation.issues.length} error(s): the escalation examples are not valid.`);
-    return 1;
-  }
+  if (!valid('the escalation examples', escalation.issues, escalation.examples)) return 1;
   const all = [...warnings, ...contentWarnings(kb), ...lexiconWarnings(lexicons.lexicons)];
   for (const w of all) console.warn(`warning: ${formatIssue(w)}`);
   const examples = kb.services.filter((e) => e.example).length;

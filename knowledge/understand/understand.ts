@@ -9,6 +9,7 @@ import { LanguageDetector, dominantScript, repairMojibake } from './language.js'
 import { TermMatcher, type LabelScore, type Resolution, type TermSource } from './matcher.js';
 import { TownFinder } from './towns.js';
 import { TopicClassifier, type Example, type LearnedWord } from './classifier.js';
+import type { EscalationClass, EscalationExamples } from '../escalation.js';
 import { germanSpelling, normalise, rememberWord, stem, tokenize } from './text.js';
 
 export type Escalation = 'none' | 'offer' | 'urgent';
@@ -100,7 +101,7 @@ const TOLD_SURE = 0.4;
 const TOLD_PLAIN = 0.9;
 /** What the escalation classifier read in a story (see `Understanding.toldNeed`). */
 interface Told {
-  readonly need: 'complex' | 'person' | 'none';
+  readonly need: EscalationClass;
   /** How likely the story needs no person. */
   readonly plain: number;
 }
@@ -212,7 +213,7 @@ export class Understanding {
     private readonly kb: KnowledgeBase,
     lexicons: Lexicons,
     examples: Partial<Record<Language, readonly Example[]>> = {},
-    escalation: Partial<Record<Language, readonly Example[]>> = {},
+    escalation: EscalationExamples = {},
   ) {
     this.detector = new LanguageDetector(lexicons);
     this.search = new EntrySearch(kb.services);
@@ -232,8 +233,8 @@ export class Understanding {
   }
 
   /**
-   * Trains every language's topic classifier now rather than on its first message: one language per turn of the
-   * event loop, so a server that already listens keeps answering meanwhile.
+   * Trains every language's topic and escalation classifiers now rather than on its first message: one language per
+   * turn of the event loop, so a server that already listens keeps answering meanwhile.
    */
   async train(): Promise<void> {
     for (const model of this.models.values()) {
@@ -499,7 +500,7 @@ export class Understanding {
   private toldNeed(model: LanguageModel, words: readonly Word[]): Told {
     const scores = model.escalation()?.classifyWords(words.map(TOLD_OF));
     if (!scores || scores.length === 0) return UNTOLD;
-    const p = (id: string) => scores.find((s) => s.id === id)?.score ?? 0;
+    const p = (id: EscalationClass) => scores.find((s) => s.id === id)?.score ?? 0;
     const plain = p('none');
     if (1 - plain < TOLD_SURE) return { need: 'none', plain };
     return { need: p('person') > p('complex') ? 'person' : 'complex', plain };
@@ -727,11 +728,12 @@ function buildModel(lang: Language, lexicons: Lexicons, examples: readonly Examp
  * `PLAIN_SHARE` of the topic example questions as plain single needs (none), so that asking plainly is no story.
  */
 function escalationExamples(escalation: readonly Example[], lexicon: Lexicons[Language], questions: readonly Example[]): Example[] {
+  const as = (topic: EscalationClass) => (text: string): Example => ({ topic, text });
   return [
     ...escalation,
-    ...lexicon.person.map((text) => ({ topic: 'person', text })),
-    ...lexicon.complex.map((text) => ({ topic: 'complex', text })),
-    ...questions.filter((_, i) => i % PLAIN_SHARE === 0).map((q) => ({ topic: 'none', text: q.text })),
+    ...lexicon.person.map(as('person')),
+    ...lexicon.complex.map(as('complex')),
+    ...questions.filter((_, i) => i % PLAIN_SHARE === 0).map((q) => as('none')(q.text)),
   ];
 }
 
