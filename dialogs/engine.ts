@@ -223,7 +223,11 @@ function answerUnderstood(deps: EngineDeps, state: ConversationState, understood
   if (top === 'privacy') return { state, replies: [text('privacy.info', { days: deps.retention.conversationDays }), actions(action('privacy.delete.button', PRIVACY_ACTIONS.ask))], events: [] };
   if (!service) {
     if (understood.onBehalf) return { state: { ...state, misses: 0 }, replies: [text('finder:volunteer.noted'), topicExamples()], events: [] };
-    if (top === 'smalltalk') return { state: { ...state, misses: 0 }, replies: [text('smalltalk.reply'), topicExamples()], events: [] };
+    if (top === 'smalltalk') {
+      // A greeting is answered with a greeting and what Lotse helps with; thanks with "you're welcome"; a goodbye with good wishes.
+      const kind = deps.understanding.courtesy(original, state.language);
+      return { state: { ...state, misses: 0 }, replies: [text(`smalltalk.${kind}`), topicExamples()], events: [] };
+    }
     if (understood.outOfScope && understood.recognised && top === 'out-of-scope') {
       return { state, replies: [text('outOfScope.reply'), topicExamples()], events: [] };
     }

@@ -33,6 +33,10 @@ export const lexiconSchema = z.object({
   no: terms,
   /** Words that end a running dialogue (the handover intake): "abbrechen", "cancel". */
   cancel: terms,
+  /** Thanks ("danke", "merci"): answered with "you're welcome", where a greeting gets a greeting. */
+  thanks: terms,
+  /** Leave-taking ("tschüss", "bye"): answered with good wishes. */
+  farewell: terms,
   /**
    * "Delete my data": phrases asking to delete everything stored about the writer ("lösch meine
    * Daten"), matched anywhere in a message and in any order. Bare verbs ("löschen") belong to `cancel`.

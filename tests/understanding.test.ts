@@ -4,7 +4,8 @@ import { runTurn } from '../dialogs/engine.js';
 import { initialState } from '../dialogs/state.js';
 import { germanSpelling, normalise, stem } from '../knowledge/understand/text.js';
 import { TermMatcher } from '../knowledge/understand/matcher.js';
-import type { Language } from '../knowledge/schema.js';
+import { LANGUAGES, type Language } from '../knowledge/schema.js';
+import { loadLexiconsOrThrow } from '../knowledge/lexicon.js';
 import { INFO_DIR, loadDevset, loadPageQuestions } from './eval/devset.js';
 import { score } from './eval/metrics.js';
 
@@ -311,6 +312,32 @@ describe('quality floor on page questions (regression guard; scores are in npm r
   test('records ("відомості") are no loss of consciousness; "без свідомості" is', () => {
     expect(u.understand({ text: 'Яка сума зазвичай виплачується в платіжній відомості?' }).crisis).toBe(false);
     expect(u.understand({ text: 'він без свідомості' }).crisis).toBe(true);
+  });
+});
+
+describe('small talk', () => {
+  const lexicons = loadLexiconsOrThrow(new Set(deps.kb.taxonomy.topics.map((t) => t.id)));
+  test.each(LANGUAGES)('%s: every word of thanks and of leave-taking is small talk of its kind', (lang) => {
+    for (const kind of ['thanks', 'farewell'] as const) {
+      expect(lexicons[lang][kind].length, `${lang} ${kind}`).toBeGreaterThan(3);
+      for (const word of lexicons[lang][kind]) {
+        const r = u.understand({ text: word, conversationLanguage: lang });
+        expect([r.topics[0]?.id, u.courtesy(word, r.language)], `${lang} ${kind}: "${word}"`).toEqual(['smalltalk', kind]);
+      }
+    }
+  });
+
+  test.each([
+    ['de', 'Hallo', 'greeting'],
+    ['de', 'Guten Morgen, wer bist du?', 'greeting'],
+    ['de', 'ok danke und tschüss', 'thanks'],
+    ['en', 'thank you so much!', 'thanks'],
+    ['ar', 'مرحبا', 'greeting'],
+    ['uk', 'дякую', 'thanks'],
+    ['tr', 'iyi günler', 'farewell'],
+    ['ro', 'Merci, o zi bună', 'thanks'],
+  ] as const)('%s: "%s" is a %s', (lang, text, kind) => {
+    expect(u.courtesy(text, lang)).toBe(kind);
   });
 });
 

@@ -58,6 +58,9 @@ const LOANWORD = 0.8;
 /** The general counselling services, referred to when no more specific service fits. */
 const GENERAL_COUNSELLING = new Set(['counselling.youth', 'counselling.adult']);
 
+/** Small talk that is no greeting: thanks, or leave-taking. */
+export type Courtesy = 'thanks' | 'farewell';
+
 /** Languages written in Cyrillic, whose speakers spell German terms in their own letters. */
 const CYRILLIC_LANGUAGES: ReadonlySet<Language> = new Set(['ru', 'uk', 'bg']);
 /** A word with a Latin letter (digits alone, like "112", need no transliteration matcher). */
@@ -208,6 +211,8 @@ export class Understanding {
   private readonly crossCrisis: TermMatcher;
   /** Short answers per language: normalised phrase → yes, no or cancel. */
   private readonly replyWords = new Map<Language, Map<string, 'yes' | 'no' | 'cancel'>>();
+  /** Words of thanks and of leave-taking per language, normalised like short answers. */
+  private readonly courtesyWords = new Map<Language, Map<string, Courtesy>>();
 
   constructor(
     private readonly kb: KnowledgeBase,
@@ -227,6 +232,10 @@ export class Understanding {
       const lexicon = lexicons[lang];
       for (const [kind, terms] of [['yes', lexicon.yes], ['no', lexicon.no], ['cancel', lexicon.cancel]] as const) for (const t of terms) words.set(replyKey(t), kind);
       this.replyWords.set(lang, words);
+      const courtesy = new Map<string, Courtesy>();
+      // Thanks win over leave-taking in one message: "danke, tschüss" is answered with "you're welcome".
+      for (const [kind, terms] of [['farewell', lexicon.farewell], ['thanks', lexicon.thanks]] as const) for (const t of terms) courtesy.set(replyKey(t), kind);
+      this.courtesyWords.set(lang, courtesy);
       this.models.set(lang, buildModel(lang, lexicons, examples[lang] ?? [], escalation[lang] ?? []));
       this.topicSearch.set(lang, new TermMemoSearch(buildTopicSearch(lang, kb, lexicons), { processTerm: (term: string) => term }));
     }
@@ -259,6 +268,26 @@ export class Understanding {
       }
     }
     return undefined;
+  }
+
+  /**
+   * Whether a message of small talk thanks or takes leave (words of the conversation's language, German or English
+   * anywhere in it: "ok danke", "vielen dank und tschüss"); otherwise it greets or asks who the assistant is.
+   */
+  courtesy(text: string, language: Language): Courtesy | 'greeting' {
+    const words = replyKey(text).split(' ').filter(Boolean);
+    let found: Courtesy | undefined;
+    for (const lang of new Set<Language>([language, 'de', 'en'])) {
+      const known = this.courtesyWords.get(lang)!;
+      for (let i = 0; i < words.length; i++) {
+        for (let n = Math.min(4, words.length - i); n >= 1; n--) {
+          const kind = known.get(words.slice(i, i + n).join(' '));
+          if (kind === 'thanks') return kind;
+          found ??= kind;
+        }
+      }
+    }
+    return found ?? 'greeting';
   }
 
   /** Which lexicon terms a message matched, per matcher: for editors tuning the lexicons. */
@@ -668,6 +697,8 @@ function buildModel(lang: Language, lexicons: Lexicons, examples: readonly Examp
       weight: PHRASE,
     },
   ]);
+  // Thanks and leave-taking are small talk: their words name that topic too.
+  topicSources.push({ label: 'smalltalk', terms: [...lexicon.thanks, ...lexicon.farewell], weight: KEYWORD });
   const crisisSources: TermSource[] = CRISIS_KINDS.map((k) => ({ label: `crisis.${k}`, terms: withoutNumbers(lexicon.crisis[k]), weight: 1 }));
   const cueSources: TermSource[] = [...crisisSources, { label: 'person', terms: lexicon.person, weight: 1 }, { label: 'complex', terms: lexicon.complex, weight: 1 }];
   // Each problem word counts once ("Kündigung" twice is one problem); whole phrases only, since "nicht bezahlt" is no "bezahlt".
