@@ -756,7 +756,8 @@ function buildModel(lang: Language, lexicons: Lexicons, examples: readonly Examp
 
 /**
  * What the escalation classifier learns from: the example messages, the lexicon's person and complex cues, and one in
- * `PLAIN_SHARE` of the topic example questions as plain single needs (none), so that asking plainly is no story.
+ * `PLAIN_SHARE` of the topic example questions as plain single needs (none), so that asking plainly is no story; chosen
+ * by a hash of their text, so that adding a question elsewhere does not change the others' share.
  */
 function escalationExamples(escalation: readonly Example[], lexicon: Lexicons[Language], questions: readonly Example[]): Example[] {
   const as = (topic: EscalationClass) => (text: string): Example => ({ topic, text });
@@ -764,8 +765,15 @@ function escalationExamples(escalation: readonly Example[], lexicon: Lexicons[La
     ...escalation,
     ...lexicon.person.map(as('person')),
     ...lexicon.complex.map(as('complex')),
-    ...questions.filter((_, i) => i % PLAIN_SHARE === 0).map((q) => as('none')(q.text)),
+    ...questions.filter((q) => textHash(q.text) % PLAIN_SHARE === 0).map((q) => as('none')(q.text)),
   ];
+}
+
+/** FNV-1a of a text: picks the same questions whatever else a file gains or loses. */
+function textHash(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
 }
 
 /** A value made on first use and kept. */
