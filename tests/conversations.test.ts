@@ -18,6 +18,8 @@ const turnSchema = z
     keys: z.array(z.string()).optional(),
     actions: z.array(z.string()).optional(),
     events: z.array(z.string()).optional(),
+    /** The unit the handover sent in this turn goes to. */
+    route: z.string().optional(),
     crisis: z.boolean().optional(),
     state: z.record(z.string(), z.unknown()).optional(),
   })
@@ -64,6 +66,7 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
             expect(values, where).toEqual(expect.arrayContaining(turn.actions));
           }
           if (turn.events) expect(result.events.map((e) => e.type), where).toEqual(turn.events);
+          if (turn.route) expect(result.events.flatMap((e) => (e.type === 'handover' ? [e.route.unit] : [])), where).toEqual([turn.route]);
           if (turn.crisis) {
             expect(keys[0], `${where}: crisis numbers come first`).toBe('crisis.intro');
             expect(keys[1], where).toBe('<crisis>');

@@ -47,7 +47,7 @@ export function intakeContext(deps: EngineDeps, state: ConversationState): Intak
     resolveTown: (answer) => understanding.towns.resolve(answer),
     townName: (id) => understanding.towns.name(id) ?? id,
     towns: kb.district.municipalities.map((m) => ({ id: m.id, name: m.name })),
-    unitFor: (municipality) => routeHandover(kb.district, municipality, [...state.recent.flatMap((r) => r.topics), ...state.lastTopics]).unitName,
+    routeFor: (municipality) => routeHandover(kb.district, municipality, [...state.recent.flatMap((r) => r.topics), ...state.lastTopics]),
     replyKind: (answer) => understanding.replyKind(answer, state.language),
     topicsOf: (answer) => understanding.understand({ text: answer, language: state.language }).topics.filter((t) => isServiceTopic(deps, t.id)).map((t) => t.id),
     languageName: (code) => kb.taxonomy.languages.find((l) => l.code === code)?.name ?? code,
@@ -111,7 +111,8 @@ function sendHandover(deps: EngineDeps, state: ConversationState, draft: IntakeD
   const { staff, clock, newReference } = deps.handover;
   const municipality = state.municipality!;
   const topics = [...new Set([...(draft.fields.concerns ?? []).flatMap((c) => (c.topic ? [c.topic] : [])), ...state.lastTopics.filter((t) => t !== 'emergency')])];
-  const route = routeHandover(deps.kb.district, municipality, topics);
+  // The unit the consent named; a draft consented to before units were kept with it is routed as then.
+  const route = draft.consent?.route ?? routeHandover(deps.kb.district, municipality, topics);
   const now = clock();
   const level = draft.urgent ? 'urgent' : (draft.fields.urgency ?? 'normal');
   const expectedBy = firstContactBy(now, staff.firstContactWorkingDays[level]);

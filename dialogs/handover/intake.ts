@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { LANGUAGES, languageSchema, type Language } from '../../knowledge/schema.js';
 import { action, actions, text, type Action, type Line, type Reply } from '../replies.js';
+import { routeSchema, type Route } from './routing.js';
 
 /** Button values of the intake start with this; the rest names the choice. */
 export const INTAKE = 'intake:';
@@ -54,7 +55,8 @@ export const intakeSchema = z.object({
   /** A crisis or an explicit emergency: the dialogue asks only what the contact needs. */
   urgent: z.boolean(),
   trigger: z.enum(['person', 'complex', 'misses', 'crisis', 'feedback']),
-  consent: z.object({ version: z.string(), language: languageSchema, at: z.string() }).optional(),
+  /** The consent as given, with the unit it named: the record goes there and nowhere else. */
+  consent: z.object({ version: z.string(), language: languageSchema, at: z.string(), route: routeSchema.optional() }).optional(),
   fields: intakeFieldsSchema,
   /** Steps the person skipped (so they are not asked again). */
   skipped: z.array(z.enum(STEPS)).default([]),
@@ -77,8 +79,8 @@ export interface IntakeContext {
   resolveTown(answer: string): string | undefined;
   townName(id: string): string;
   towns: ReadonlyArray<{ id: string; name: string }>;
-  /** The unit a record would go to and its name, for the consent text. */
-  unitFor(municipality: string): string;
+  /** The unit a record would go to: named in the consent text, and kept with the consent. */
+  routeFor(municipality: string): Route;
   /** "yes", "no" or "cancel" when a short typed answer means that. */
   replyKind(answer: string): 'yes' | 'no' | 'cancel' | undefined;
   /** The taxonomy topics understood in a text (for concerns typed during the intake). */
@@ -173,7 +175,7 @@ const STEP_LIST: Step[] = [
     applies: () => true,
     done: (d) => d.consent !== undefined,
     ask: (_d, ctx) => [
-      text('intake.consent.body', { team: ctx.unitFor(ctx.municipality!), days: ctx.retentionDays }),
+      text('intake.consent.body', { team: ctx.routeFor(ctx.municipality!).unitName, days: ctx.retentionDays }),
       actions(choice('intake.consent.agree', 'yes'), choice('intake.consent.decline', 'no')),
     ],
     answer(input, _d, ctx) {
@@ -457,7 +459,7 @@ export function continueIntake(draft: IntakeDraft, input: IntakeInput, ctx: Inta
       return { kind: 'continue', draft: kept, replies: step.id === 'town' ? result.error : [...result.error, ...askStep(step, kept, ctx)] };
     }
     next = { ...draft, fields: { ...draft.fields, ...result.fields }, attempts: 0, rewriting: false };
-    if (step.id === 'consent') next.consent = { version: CONSENT_VERSION, language: ctx.language, at: now.toISOString() };
+    if (step.id === 'consent') next.consent = { version: CONSENT_VERSION, language: ctx.language, at: now.toISOString(), route: ctx.routeFor(ctx.municipality!) };
     municipality = result.municipality;
   }
 

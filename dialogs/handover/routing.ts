@@ -1,13 +1,15 @@
+import { z } from 'zod';
 import type { District } from '../../knowledge/schema.js';
 import type { Staff, StaffPerson } from '../../knowledge/staff.js';
 
-export interface Route {
+export const routeSchema = z.object({
   /** The regional team or Welcome-Center post that receives the record. */
-  unit: string;
-  unitName: string;
+  unit: z.string(),
+  unitName: z.string(),
   /** Why this unit, for the case manager: a key of `record.route` in the inbox namespace. */
-  reason: { key: string; params: Record<string, string> };
-}
+  reason: z.object({ key: z.string(), params: z.record(z.string(), z.string()) }),
+});
+export type Route = z.infer<typeof routeSchema>;
 
 /**
  * Town → regional team; a Welcome-Center thematic post takes the record instead when one of
