@@ -159,6 +159,21 @@ describe('understanding', () => {
     expect(r.topics[0]?.id).toBe('human');
   });
 
+  test.each([
+    ['ar', 'ma baqitch bghit n3ich, safi 3yit', 'suicide'],
+    ['ar', 'bade ente7er', 'suicide'],
+    ['ar', 'jouzi 3am yedrobni', 'violence'],
+    ['ar', 'والله تعبت، افكر انهي كلشي وأخلص من هالدنيا', 'suicide'],
+    ['fa', 'dige nemikham zende basham', 'suicide'],
+    ['uk', 'у дитини температура 40 і судоми, що робити', 'medical'],
+    ['ru', 'мужу плохо с сердцем', 'medical'],
+    ['ru', 'болит грудь', 'medical'],
+  ] as const)('a crisis as testers wrote it, in the writer\'s language (%s: "%s")', (language, text, kind) => {
+    const r = u.understand({ text });
+    expect(r).toMatchObject({ language, crisis: true, escalation: 'urgent' });
+    expect(r.crisisKinds).toContain(kind);
+  });
+
   test('the number 112 asked about is not a crisis; someone not breathing is', () => {
     expect(u.understand({ text: 'Is the number 112 free of charge?' }).crisis).toBe(false);
     const r = u.understand({ text: 'my husband is not breathing' });
