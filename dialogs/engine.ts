@@ -125,7 +125,9 @@ function onMessage(deps: EngineDeps, state: ConversationState, message: string):
     next = { ...next, language: understood.languageRequest, languageChosen: true };
     return { state: next, replies: [text('language.switched'), text('welcome.howCanIHelp'), topicExamples()], events: [], understood };
   }
-  if (understood.language !== state.language || !state.languageChosen) {
+  // During the intake the language stays (a name, an e-mail address or "dvama s jena mi" says nothing of it); only a
+  // request switches it.
+  if (!state.intake && (understood.language !== state.language || !state.languageChosen)) {
     next = { ...next, language: understood.language, languageChosen: true };
   }
 

@@ -121,7 +121,10 @@ const skip = choice('intake.skip', 'skip');
 const cancel = choice('intake.cancel', 'cancel');
 const invalid = (key: string, params?: Record<string, string | number>): Answer => ({ ok: false, error: [text(key, params)] });
 
-/** A step answered by one button out of `options` (typed answers are matched against nothing: buttons only). */
+/**
+ * A step answered by one button out of `options`; typed, the button's number answers too ("2", "٢"), the way
+ * channels without buttons show them, and for the age group an age ("34", "mam 45 lat", "عمري ٣٤").
+ */
 function buttons<K extends keyof IntakeFields>(id: StepId, field: K, options: readonly string[], labelPrefix: string, optional: boolean, applies: Step['applies'] = () => true): Step {
   return {
     id,
@@ -130,10 +133,24 @@ function buttons<K extends keyof IntakeFields>(id: StepId, field: K, options: re
     done: (d) => d.fields[field] !== undefined,
     ask: () => [text(`intake.${id}.ask`), actions(...options.map((o) => choice(`${labelPrefix}.${o}`, o)))],
     answer(input) {
-      if (input.kind === 'choice' && options.includes(input.value)) return { ok: true, fields: { [field]: input.value } as Partial<IntakeFields> };
+      const value = input.kind === 'choice' ? input.value : typedOption(input.text, options, id === 'ageGroup');
+      if (value !== undefined && options.includes(value)) return { ok: true, fields: { [field]: value } as Partial<IntakeFields> };
       return invalid('intake.pickOne');
     },
   };
+}
+
+/** The option a typed answer names: its number in the list, or for the age group an age in years. */
+function typedOption(answer: string, options: readonly string[], ages: boolean): string | undefined {
+  const plain = toLatinDigits(answer).trim().replace(/[.)]$/, '');
+  if (/^\d{1,2}$/.test(plain) && Number(plain) >= 1 && Number(plain) <= options.length) return options[Number(plain) - 1];
+  const number = ages ? /(?:^|\D)(\d{1,3})(?!\d)/.exec(plain)?.[1] : undefined;
+  return number !== undefined && Number(number) <= 120 ? ageGroupOf(Number(number)) : undefined;
+}
+
+/** The age group of an age in years. */
+function ageGroupOf(age: number): (typeof AGE_GROUPS)[number] {
+  return age < 18 ? 'under-18' : age <= 27 ? '18-27' : age <= 64 ? '28-64' : '65-plus';
 }
 
 /** A free-text step with a length limit. */
@@ -386,7 +403,7 @@ function nextStep(d: IntakeDraft, ctx: IntakeContext, from: StepId | undefined):
 /** Starts a handover: the first question (the town, when it is not known, then the consent). */
 export function startIntake(ctx: IntakeContext, trigger: IntakeDraft['trigger'], urgent: boolean): { draft: IntakeDraft; replies: Reply[] } {
   const base: IntakeDraft = { step: 'town', urgent, trigger, fields: {}, skipped: [], correcting: false, rewriting: false, attempts: 0 };
-  if (ctx.age !== undefined) base.fields.ageGroup = ctx.age < 18 ? 'under-18' : ctx.age <= 27 ? '18-27' : ctx.age <= 64 ? '28-64' : '65-plus';
+  if (ctx.age !== undefined) base.fields.ageGroup = ageGroupOf(ctx.age);
   const step = nextStep(base, ctx, undefined);
   const draft = { ...base, step: step.id };
   return { draft, replies: [text(urgent ? 'intake.introUrgent' : 'intake.intro'), ...askStep(step, draft, ctx)] };
