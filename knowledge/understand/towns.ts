@@ -2,6 +2,9 @@ import Fuse from 'fuse.js';
 import type { Municipality } from '../schema.js';
 import { normalise } from './text.js';
 
+/** Shortest word tried as a misspelt town name. */
+const MIN_FUZZY = 4;
+
 interface TownName {
   id: string;
   name: string;
@@ -49,6 +52,13 @@ export class TownFinder {
         if (id) return id;
       }
     }
+    // A name with a preposition grown on ("بكليف", "in Kleve") or in a case ending ("в Эммерихе", "у Кевеларі").
+    for (const w of words) {
+      for (const form of inflections(w)) {
+        const id = this.byName.get(form);
+        if (id) return id;
+      }
+    }
     return undefined;
   }
 
@@ -57,7 +67,7 @@ export class TownFinder {
    * neither, and a message without such a word names no town (unless an apostrophe hides one: "Kleve'de").
    */
   mayName(token: string): boolean {
-    return this.firstWords.has(token) || (token.length === 5 && this.byPostalCode.has(token));
+    return this.firstWords.has(token) || (token.length === 5 && this.byPostalCode.has(token)) || inflections(token).some((form) => this.byName.has(form));
   }
 
   /** The answer to "which town do you live in?": exact, postal code, or the closest spelling. */
@@ -67,11 +77,15 @@ export class TownFinder {
     const n = normalise(answer).replace(/[^\p{L}\p{N} -]+/gu, ' ').trim();
     if (n.length < 3) return undefined;
     const words = n.split(/\s+/);
-    const candidates = [n, ...words.filter((w) => w.length >= 4)];
-    let best: { id: string; score: number } | undefined;
+    const candidates = [n, ...words.filter((w) => w.length >= MIN_FUZZY)];
+    let best: { id: string; distance: number } | undefined;
     for (const c of candidates) {
-      const hit = this.fuse.search(c, { limit: 1 })[0];
-      if (hit && hit.score !== undefined && (!best || hit.score < best.score)) best = { id: hit.item.id, score: hit.score };
+      // fuse.js finds the likely names; a whole-word edit distance confirms them: fuse also matches a name's parts,
+      // which made "here" Geldern, "I live" Kleve and "Duisburg" Bedburg-Hau.
+      for (const hit of this.fuse.search(c, { limit: 5 })) {
+        const distance = editDistance(c, hit.item.name);
+        if (distance <= allowedTypos(c, hit.item.name) && (!best || distance < best.distance)) best = { id: hit.item.id, distance };
+      }
     }
     return best?.id;
   }
@@ -79,4 +93,39 @@ export class TownFinder {
   name(id: string): string | undefined {
     return this.municipalities.find((m) => m.id === id)?.name;
   }
+}
+
+/** Typos accepted in a town's name: one from four letters (in a short name not in the first: "Gooch", not "Hoch"), two from eight. */
+function allowedTypos(typed: string, name: string): number {
+  const letters = name.replace(/[^\p{L}\p{N}]/gu, '').length;
+  if (letters < 5) return letters === 4 && typed[0] === name[0] ? 1 : 0;
+  return letters >= 8 ? 2 : 1;
+}
+
+/** Levenshtein distance with swapped neighbours counting once ("Kelve"). */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/** Arabic-script prepositions written onto the next word: "بكليف" (in Kleve), "لغوخ", "وكيفيلار". */
+const ARABIC_PREFIX = /^[بلفو](?=[\u0600-\u06FF]{3})/u;
+/** Cyrillic case endings on a town's name: "в Эммерихе", "у Кевеларі", "з Гоху", "Клеве" stays. */
+const CYRILLIC_ENDING = /(?<=[\u0400-\u04FF]{3})(?:ом|ем|ою|ой|і|е|у|а|ї)$/u;
+
+/** The forms a word may take around a town's name, besides itself. */
+function inflections(word: string): string[] {
+  const out: string[] = [];
+  if (ARABIC_PREFIX.test(word)) out.push(word.replace(ARABIC_PREFIX, ''));
+  if (CYRILLIC_ENDING.test(word)) out.push(word.replace(CYRILLIC_ENDING, ''));
+  return out;
 }
