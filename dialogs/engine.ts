@@ -123,6 +123,12 @@ function onMessage(deps: EngineDeps, state: ConversationState, message: string):
 
   if (understood.languageRequest && understood.languageRequest !== state.language) {
     next = { ...next, language: understood.languageRequest, languageChosen: true };
+    // A language named beside a need ("Jestem z Polski, szukam kursu niemieckiego w Kleve") switches and answers the need.
+    if (hasServiceNeed(deps, understood) && !state.intake && !state.pending && !understood.crisis) {
+      if (understood.municipality) next = { ...next, municipality: understood.municipality };
+      const result = answerUnderstood(deps, next, understood, message);
+      return { ...result, replies: [text('language.switched'), ...result.replies], understood };
+    }
     return { state: next, replies: [text('language.switched'), text('welcome.howCanIHelp'), topicExamples()], events: [], understood };
   }
   // During the intake the language stays (a name, an e-mail address or "dvama s jena mi" says nothing of it); only a
