@@ -3,6 +3,7 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { LANGUAGES, languageSchema, type Language } from '../../knowledge/schema.js';
 import { action, actions, text, type Action, type Line, type Reply } from '../replies.js';
 import { routeSchema, type Route } from './routing.js';
+import { parseAge } from '../age.js';
 
 /** Button values of the intake start with this; the rest names the choice. */
 export const INTAKE = 'intake:';
@@ -144,8 +145,8 @@ function buttons<K extends keyof IntakeFields>(id: StepId, field: K, options: re
 function typedOption(answer: string, options: readonly string[], ages: boolean): string | undefined {
   const plain = toLatinDigits(answer).trim().replace(/[.)]$/, '');
   if (/^\d{1,2}$/.test(plain) && Number(plain) >= 1 && Number(plain) <= options.length) return options[Number(plain) - 1];
-  const number = ages ? /(?:^|\D)(\d{1,3})(?!\d)/.exec(plain)?.[1] : undefined;
-  return number !== undefined && Number(number) <= 120 ? ageGroupOf(Number(number)) : undefined;
+  const age = ages ? parseAge(answer) : undefined;
+  return age === undefined ? undefined : ageGroupOf(age);
 }
 
 /** The age group of an age in years. */

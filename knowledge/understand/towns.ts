@@ -52,7 +52,7 @@ export class TownFinder {
         if (id) return id;
       }
     }
-    // A name with a preposition grown on ("بكليف", "in Kleve") or in a case ending ("в Эммерихе", "у Кевеларі").
+    // A name with an Arabic preposition written onto it ("بكليف") or in a case ending ("в Эммерихе", "у Кевеларі").
     for (const w of words) {
       for (const form of inflections(w)) {
         const id = this.byName.get(form);
