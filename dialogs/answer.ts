@@ -34,6 +34,8 @@ export function needsTown(deps: EngineDeps, topic: string, state: ConversationSt
 interface AnswerOptions {
   /** Entry ids in the order understanding ranked them. */
   ranked?: string[];
+  /** Entries the message named by their own keywords: they lead. */
+  named?: string[];
   /** Entries already shown ("other courses"). */
   exclude?: string[];
   childcare?: boolean;
@@ -51,12 +53,16 @@ function candidates(deps: EngineDeps, topic: string, state: ConversationState, o
       (!options.childcare || e.childcare),
   );
   const rank = new Map((options.ranked ?? []).map((id, i) => [id, i]));
+  const named = new Set(options.named);
   const scopeOrder = { municipalities: 0, district: 1, nationwide: 2, online: 3 } as const;
+  // The entry the person asked for by name comes first ("Kindergeld": the Familienkasse, not the local Sozialamt);
+  // otherwise the topic's main entries, local before district before nationwide.
   return pool.sort((a, b) => {
     const ra = rank.get(a.id) ?? 99;
     const rb = rank.get(b.id) ?? 99;
+    const asked = Number(!named.has(a.id)) - Number(!named.has(b.id));
     const primary = Number(a.topics[0] !== topic) - Number(b.topics[0] !== topic);
-    return primary || scopeOrder[a.area.scope] - scopeOrder[b.area.scope] || ra - rb;
+    return asked || primary || scopeOrder[a.area.scope] - scopeOrder[b.area.scope] || ra - rb;
   });
 }
 

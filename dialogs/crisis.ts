@@ -1,24 +1,44 @@
+import { appliesTo } from '../knowledge/coverage.js';
 import type { Language } from '../knowledge/schema.js';
 import type { CrisisKind } from '../knowledge/understand/understand.js';
 import type { EngineDeps } from './engine.js';
 import { ACTIONS } from './engine.js';
 import { action, actions, text, type Reply } from './replies.js';
 
+/** Where the person is, for the crisis help that depends on it (the town's emergency shelter). */
+export interface CrisisPlace {
+  municipality?: string;
+  onBehalf: boolean;
+}
+
 /**
  * Crisis: the matching emergency numbers and hotlines first (those speaking the person's
- * language before the others), then the offer of a person.
+ * language before the others), then what to do for the kinds that need more than a number (no place to sleep
+ * tonight: the town must give emergency shelter) with the services the crisis file names, then the offer of a person.
+ * @param place given for an acute crisis; a question about help in danger gets the numbers only
  */
-export function crisisReplies(deps: EngineDeps, kinds: readonly CrisisKind[], language: Language): Reply[] {
+export function crisisReplies(deps: EngineDeps, kinds: readonly CrisisKind[], language: Language, place?: CrisisPlace): Reply[] {
   const resources = deps.kb.crisis
     .filter((r) => r.kinds.some((k) => (kinds as string[]).includes(k)) || r.priority === 0)
     .sort((a, b) => urgency(a.priority) - urgency(b.priority) || Number(!a.languages.includes(language)) - Number(!b.languages.includes(language)) || a.priority - b.priority)
     .slice(0, 4);
-  return [
-    text('crisis.intro'),
-    { type: 'crisis', resourceIds: resources.map((r) => r.id) },
-    text('crisis.offer'),
-    actions(action('actions.person', ACTIONS.person)),
-  ];
+  const replies: Reply[] = [text('crisis.intro'), { type: 'crisis', resourceIds: resources.map((r) => r.id) }];
+  if (place) replies.push(...guidance(deps, kinds, place));
+  replies.push(text('crisis.offer'), actions(action('actions.person', ACTIONS.person)));
+  return replies;
+}
+
+/** What to do beyond calling: for no place to sleep, the town's duty to shelter and the housing emergency service. */
+function guidance(deps: EngineDeps, kinds: readonly CrisisKind[], place: CrisisPlace): Reply[] {
+  const replies: Reply[] = [];
+  if (kinds.includes('homeless')) {
+    const town = place.municipality ? deps.understanding.towns.name(place.municipality) : undefined;
+    replies.push(town ? text('crisis.homeless.town', { town }) : text('crisis.homeless.anyTown'));
+  }
+  const ids = [...new Set(kinds.flatMap((k) => deps.kb.crisisServices[k] ?? []))];
+  const entries = deps.kb.services.filter((e) => ids.includes(e.id) && appliesTo(e, place.municipality));
+  if (entries.length > 0) replies.push({ type: 'services', entryIds: entries.map((e) => e.id), onBehalf: place.onBehalf });
+  return replies;
 }
 
 /** Priorities 0 and 1 (112, 110) always lead; the rest are ordered by language, then priority. */

@@ -143,7 +143,7 @@ function onMessage(deps: EngineDeps, state: ConversationState, message: string):
   // A crisis comes before anything the conversation was waiting for.
   if (understood.crisis) {
     next = { ...next, pending: undefined, lastTopics: ['emergency'], misses: 0, ...(understood.municipality ? { municipality: understood.municipality } : {}) };
-    const replies = crisisReplies(deps, understood.crisisKinds, next.language);
+    const replies = crisisReplies(deps, understood.crisisKinds, next.language, { ...(next.municipality ? { municipality: next.municipality } : {}), onBehalf: next.onBehalf });
     if (next.intake) return { ...crisisDuringIntake(deps, { ...next, recent: remember(next, message, ['emergency']) }, replies), understood };
     return { state: { ...next, recent: remember(next, message, ['emergency']) }, replies, events: [], understood };
   }
@@ -255,7 +255,7 @@ function answerUnderstood(deps: EngineDeps, state: ConversationState, understood
     return { state: { ...state, pending: { kind: 'town', text: original, attempts: 0 }, lastTopics: [topic] }, replies: [text('town.ask')], events: [] };
   }
   const ranked = understood.entries.map((e) => e.id);
-  const result = answerTopic(deps, { ...state, recent: remember(state, original, understood.topics.slice(0, 2).map((t) => t.id)) }, topic, { ranked });
+  const result = answerTopic(deps, { ...state, recent: remember(state, original, understood.topics.slice(0, 2).map((t) => t.id)) }, topic, { ranked, named: understood.named });
   if (understood.complex || understood.person) {
     return { ...result, replies: [text('escalation.complex'), ...result.replies.filter((r) => r.type !== 'actions'), actions(action('actions.person', ACTIONS.person), action('feedback.yes', ACTIONS.feedbackYes), action('feedback.no', ACTIONS.feedbackNo))] };
   }

@@ -25,6 +25,13 @@ export const lexiconSchema = z.object({
    */
   trouble: terms,
   person: terms,
+  /**
+   * Time words that put a loss of housing later ("Ende des Monats", "next month", "Räumungsklage"): an eviction at the
+   * end of the month is a housing problem, no place to sleep tonight a crisis. Words of `tonight` ("heute", "jetzt")
+   * keep it a crisis.
+   */
+  later: terms,
+  tonight: terms,
   /** Cues that the writer asks on behalf of someone else ("ich frage für eine Familie"): volunteer mode. */
   onBehalf: terms,
   languageNames: z.object(Object.fromEntries(LANGUAGES.map((l) => [l, terms])) as Record<Language, typeof terms>).partial().default({}),

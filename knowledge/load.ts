@@ -9,6 +9,7 @@ import {
   serviceEntrySchema,
   taxonomySchema,
   type CrisisResource,
+  type CrisisFile,
   type District,
   type ServiceEntry,
   type Taxonomy,
@@ -29,6 +30,8 @@ export interface KnowledgeBase {
   district: District;
   services: ServiceEntry[];
   crisis: CrisisResource[];
+  /** Per crisis kind, service entries shown after the numbers. */
+  crisisServices: CrisisFile['services'];
 }
 
 /** Thrown when the knowledge base has errors; carries every issue, not only the first. */
@@ -148,8 +151,17 @@ export function loadKnowledge(dir: string = DEFAULT_KNOWLEDGE_DIR): { kb?: Knowl
     }
   }
 
+  // A crisis service that is not in the knowledge base is left out of the crisis reply.
+  if (crisisFile) {
+    for (const [kind, ids] of Object.entries(crisisFile.services)) {
+      ids.forEach((id, i) => {
+        if (!seen.has(id)) warnings.push({ file: displayPath(join(dir, 'crisis.yaml')), path: `services.${kind}.${i}`, message: `unknown service entry "${id}"` });
+      });
+    }
+  }
+
   if (issues.length > 0 || !taxonomy || !district || !crisisFile) return { issues, warnings };
-  return { kb: { taxonomy, district, services, crisis: crisisFile.resources }, issues, warnings };
+  return { kb: { taxonomy, district, services, crisis: crisisFile.resources, crisisServices: crisisFile.services }, issues, warnings };
 }
 
 /** Loads the knowledge base or throws a {@link KnowledgeError} listing every problem. */

@@ -86,6 +86,11 @@ export const entryTextSchema = z.object({
   steps: z.array(text).default([]),
   bring: z.array(text).default([]),
   next: text,
+  /**
+   * Words people use for exactly this service in this language ("Kindergeld", "Arzt am Wochenende"): a message with one
+   * of them names the entry, which then leads its topic's answer. German keywords count in every language (loanwords).
+   */
+  keywords: z.array(text).optional(),
   /** Version of the German text this translation was made from. */
   sourceVersion: z.number().int().positive(),
   /** Whether a human speaker checked this translation. */
@@ -190,4 +195,11 @@ export const crisisResourceSchema = z
   })
   .strict();
 export type CrisisResource = z.infer<typeof crisisResourceSchema>;
-export const crisisFileSchema = z.object({ resources: z.array(crisisResourceSchema).min(1) }).strict();
+export const crisisFileSchema = z
+  .object({
+    resources: z.array(crisisResourceSchema).min(1),
+    /** Per crisis kind, service entries shown after the numbers (no place to sleep: the housing emergency service). */
+    services: z.partialRecord(z.enum(CRISIS_KINDS), z.array(slug).min(1)).default({}),
+  })
+  .strict();
+export type CrisisFile = z.infer<typeof crisisFileSchema>;

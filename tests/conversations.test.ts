@@ -21,6 +21,8 @@ const turnSchema = z
     /** The unit the handover sent in this turn goes to. */
     route: z.string().optional(),
     crisis: z.boolean().optional(),
+    /** The service entries this turn shows begin with these ids, in this order. */
+    services: z.array(z.string()).optional(),
     state: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();
@@ -67,9 +69,14 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
           }
           if (turn.events) expect(result.events.map((e) => e.type), where).toEqual(turn.events);
           if (turn.route) expect(result.events.flatMap((e) => (e.type === 'handover' ? [e.route.unit] : [])), where).toEqual([turn.route]);
+          if (turn.crisis === false) expect(keys, `${where}: no crisis`).not.toContain('crisis.intro');
           if (turn.crisis) {
             expect(keys[0], `${where}: crisis numbers come first`).toBe('crisis.intro');
             expect(keys[1], where).toBe('<crisis>');
+          }
+          if (turn.services) {
+            const shown = result.replies.flatMap((r) => (r.type === 'services' ? r.entryIds : []));
+            expect(shown.slice(0, turn.services.length), where).toEqual(turn.services);
           }
           expect(conversationStateSchema.safeParse(result.state).success, where).toBe(true);
           if (turn.state) expectState(result.state, turn.state);

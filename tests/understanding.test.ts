@@ -389,3 +389,49 @@ describe('"delete my data"', () => {
     expect(u.understand({ text, conversationLanguage: lang }).deleteData).toBe(false);
   });
 });
+
+describe('entries named by their own keywords', () => {
+  test.each([
+    ['de', 'kindergeld beantragen in Kleve', 'familienkasse-kindergeld'],
+    ['ru', 'как получить детские деньги на двоих детей', 'familienkasse-kindergeld'],
+    ['bg', 'детски надбавки киндергелд как се подава', 'familienkasse-kindergeld'],
+    ['en', 'my doctor is closed, who do I call on the weekend', 'arztruf-116117'],
+    ['pl', 'potrzebuję lekarza w weekend, dziecko ma gorączkę', 'arztruf-116117'],
+    ['ar', 'أنا حامل وأحتاج استشارة', 'schwangerschaftsberatung-kreis-kleve'],
+    ['ro', 'sunt însărcinată și am nevoie de ajutor', 'schwangerschaftsberatung-kreis-kleve'],
+  ] as const)('%s: "%s" names %s first', (language, text, id) => {
+    const understood = u.understand({ text, language });
+    expect(understood.named).toContain(id);
+    expect(understood.entries[0]?.id).toBe(id);
+  });
+
+  test('a message without such a word names none', () => {
+    expect(u.understand({ text: 'Ich suche einen Deutschkurs', language: 'de' }).named).toEqual([]);
+  });
+});
+
+describe('no place to sleep: tonight is a crisis, the end of the month is a housing problem', () => {
+  test.each([
+    ['de', 'Wir werden Ende des Monats geräumt und sind dann obdachlos'],
+    ['en', 'we will be evicted at the end of the month'],
+    ['ru', 'через месяц нас выселят, будем бездомными'],
+    ['pl', 'od przyszłego miesiąca będziemy bezdomni'],
+    ['ar', 'سيتم طردنا من البيت آخر الشهر'],
+  ] as const)('%s later: %s', (language, text) => {
+    const understood = u.understand({ text, language });
+    expect(understood.crisis).toBe(false);
+    expect(understood.topics[0]?.id).toBe('housing');
+  });
+
+  test.each([
+    ['de', 'Der Vermieter hat uns rausgeworfen, heute nacht haben wir keinen Schlafplatz'],
+    ['en', 'I was evicted today and have nowhere to sleep'],
+    ['ru', 'нас выгнали из квартиры, сегодня негде ночевать'],
+    ['pl', 'wyrzucili nas z mieszkania, dziś nie mamy gdzie spać'],
+    ['ar', 'طردونا من البيت اليوم وما عندي وين نام'],
+  ] as const)('%s tonight: %s', (language, text) => {
+    const understood = u.understand({ text, language });
+    expect(understood.crisis).toBe(true);
+    expect(understood.crisisKinds).toContain('homeless');
+  });
+});

@@ -41,6 +41,8 @@ export interface Understood {
   recognised: boolean;
   /** A town named in the message. */
   municipality?: string;
+  /** Entries the message names by their own keywords ("Kindergeld" names the Familienkasse): they lead their topic. */
+  named: string[];
   /** A language the user asks to switch to. */
   languageRequest?: Language;
   /** The writer asks on behalf of someone else (a volunteer for a family): volunteer mode. */
@@ -49,6 +51,8 @@ export interface Understood {
   deleteData: boolean;
 }
 
+/** What an entry's own keyword adds to its score: it leads the entries of its topic. */
+const NAMED = 0.5;
 /** Weights: lexicon keywords count fully, words of example phrases less, German loanwords in another language a bit less. */
 const KEYWORD = 1;
 const PHRASE = 0.35;
@@ -207,6 +211,8 @@ export class Understanding {
   private readonly entriesByTopic = new Map<string, Candidate[]>();
   private rankings = 0;
   private readonly topicSearch = new Map<Language, TermMemoSearch>();
+  /** Per language, the entries' own keywords (with the German ones as loanwords), labelled with the entry id. */
+  private readonly entryNames = new Map<Language, TermMatcher>();
   /** The crisis phrases of all ten languages in one matcher, unstemmed. */
   private readonly crossCrisis: TermMatcher;
   /** Short answers per language: normalised phrase → yes, no or cancel. */
@@ -238,6 +244,7 @@ export class Understanding {
       this.courtesyWords.set(lang, courtesy);
       this.models.set(lang, buildModel(lang, lexicons, examples[lang] ?? [], escalation[lang] ?? []));
       this.topicSearch.set(lang, new TermMemoSearch(buildTopicSearch(lang, kb, lexicons), { processTerm: (term: string) => term }));
+      this.entryNames.set(lang, new TermMatcher(lang, entryNameSources(kb, lang), { stopwords: new Set(lexicon.stopwords.map(normalise)) }));
     }
   }
 
@@ -364,7 +371,9 @@ export class Understanding {
       (german !== conversation && has(germanActions, DELETE_DATA)) ||
       (english !== model && english !== conversation && has(english.actions.scanWords(words, ENGLISH_ACTIONS), DELETE_DATA));
     const crisisKinds: CrisisKind[] = [];
-    for (const k of CRISIS_KINDS) if ((cueScores.get(CRISIS_LABEL[k]) ?? 0) >= 0.5) crisisKinds.push(k);
+    // Losing the flat at the end of the month is a housing problem; no place to sleep tonight is a crisis.
+    const later = has(ownCues, LATER) && !has(ownCues, TONIGHT);
+    for (const k of CRISIS_KINDS) if ((cueScores.get(CRISIS_LABEL[k]) ?? 0) >= 0.5 && !(k === 'homeless' && later)) crisisKinds.push(k);
     const crisis = crisisKinds.length > 0;
     // A story in words the cue lists lack ("the contract ends in May, the flat is the company's, the kids have no school
     // place"; "could someone sit with me and fill it in?"): the escalation classifier says whether it needs a person.
@@ -471,13 +480,15 @@ export class Understanding {
 
     // Most messages name no town: the words tell so without normalising the text again. Apostrophes ("Kleve'de") take the full path.
     const municipality = input.municipality ?? (APOSTROPHE.test(input.text) || words.some((w) => w.town) ? this.towns.findIn(input.text) : undefined);
-    const entries = outOfScope ? [] : this.rankEntries(ranked, hits, municipality);
+    const named = outOfScope ? [] : this.entryNames.get(lang)!.scan(tokens).map((n) => n.label);
+    const entries = outOfScope ? [] : this.rankEntries(ranked, hits, municipality, named);
 
     return {
       language: lang,
       transliterated: guess.transliterated,
       topics: ranked,
       entries,
+      named,
       escalation: crisis ? 'urgent' : person || complex ? 'offer' : 'none',
       crisis,
       crisisKinds,
@@ -552,7 +563,12 @@ export class Understanding {
    * Entries for the top three service topics and the full-text hits, in the town when one is known:
    * a topic's main entries first, local ones slightly ahead, at most eight.
    */
-  private rankEntries(ranked: ReadonlyArray<{ id: string; score: number }>, hits: ReadonlyArray<{ id: string; score: number }>, municipality: string | undefined): Array<{ id: string; score: number }> {
+  private rankEntries(
+    ranked: ReadonlyArray<{ id: string; score: number }>,
+    hits: ReadonlyArray<{ id: string; score: number }>,
+    municipality: string | undefined,
+    named: readonly string[],
+  ): Array<{ id: string; score: number }> {
     const maxHit = hits[0]?.score ?? 1;
     const top: string[] = [];
     const weights: number[] = [];
@@ -574,11 +590,13 @@ export class Understanding {
         if (at >= 0) topic = Math.max(topic, weights[at]! * (i === 0 ? 1 : 0.8));
       }
       const local = municipality && e.area.scope === 'municipalities' ? 0.1 : 0;
-      // Without a recognised topic, only a strong full-text hit names an entry.
-      const score = round(topic > 0 ? topic + 0.3 * hit + local : top.length === 0 && hit >= 0.8 ? 0.3 * hit : 0);
+      const own = named.includes(e.id) ? NAMED : 0;
+      // Without a recognised topic, only a strong full-text hit or the entry's own keyword names an entry.
+      const score = round(topic > 0 ? topic + 0.3 * hit + local + own : top.length === 0 && (hit >= 0.8 || own > 0) ? 0.3 * hit + own : 0);
       if (score >= 0.15) entries.push({ id: e.id, score });
     };
-    // Only entries found by full text or of the top topics can score.
+    // Only entries named, found by full text or of the top topics can score.
+    for (const id of named) consider(this.entryById.get(id), (hits.find((h) => h.id === id)?.score ?? 0) / maxHit);
     for (const h of hits) consider(this.entryById.get(h.id), h.score / maxHit);
     for (const topic of top) for (const candidate of this.entriesByTopic.get(topic) ?? []) consider(candidate, 0);
     entries.sort((a, b) => b.score - a.score);
@@ -630,6 +648,8 @@ function add(target: Map<string, number>, scores: readonly LabelScore[], factor:
 const ON_BEHALF = 'onBehalf';
 /** Words of a problem in a life area ("gekündigt", "Mahnung"): counted, not a cue of their own. */
 const TROUBLE = 'trouble';
+const LATER = 'later';
+const TONIGHT = 'tonight';
 const DELETE_DATA = 'deleteData';
 
 /** Whether a cue (a wish to act for a family, to delete one's data) is met by the message. */
@@ -703,6 +723,10 @@ function buildModel(lang: Language, lexicons: Lexicons, examples: readonly Examp
   const cueSources: TermSource[] = [...crisisSources, { label: 'person', terms: lexicon.person, weight: 1 }, { label: 'complex', terms: lexicon.complex, weight: 1 }];
   // Each problem word counts once ("Kündigung" twice is one problem); whole phrases only, since "nicht bezahlt" is no "bezahlt".
   const troubleSource: TermSource = { label: TROUBLE, terms: lexicon.trouble, weight: 1, counted: true };
+  const timingSources: TermSource[] = [
+    { label: LATER, terms: lexicon.later, weight: 1 },
+    { label: TONIGHT, terms: lexicon.tonight, weight: 1 },
+  ];
   const actionSources: TermSource[] = [
     { label: ON_BEHALF, terms: lexicon.onBehalf, weight: 1 },
     { label: DELETE_DATA, terms: lexicon.deleteData, weight: 1, anyOrder: true },
@@ -731,7 +755,7 @@ function buildModel(lang: Language, lexicons: Lexicons, examples: readonly Examp
   return {
     topics,
     cueContent: new TermMatcher(lang, contentSources, { ...CUE_TOLERANCE, stopwords: stop, anyOrder: true }),
-    cues: new TermMatcher(lang, [...cueSources, troubleSource, ...actionSources], CUE_TOLERANCE),
+    cues: new TermMatcher(lang, [...cueSources, troubleSource, ...actionSources, ...timingSources], CUE_TOLERANCE),
     actions: new TermMatcher(lang, actionSources, CUE_TOLERANCE),
     ...(translit ? { translit } : {}),
     names: new Map(
@@ -810,6 +834,14 @@ function buildTopicSearch(lang: Language, kb: KnowledgeBase, lexicons: Lexicons)
 }
 
 /** The message as a full-text query: its normalised, stemmed words of three letters or more. */
+/** The entries' own keywords in one language, and the German ones (people quote them as loanwords). */
+function entryNameSources(kb: KnowledgeBase, lang: Language): TermSource[] {
+  return kb.services.flatMap((e) => {
+    const terms = [...(e.texts[lang]?.keywords ?? []), ...(lang === 'de' ? [] : (e.texts.de?.keywords ?? []))];
+    return terms.length > 0 ? [{ label: e.id, terms, weight: 1 }] : [];
+  });
+}
+
 function queryTerms(tokens: readonly string[], words: readonly Word[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < tokens.length; i++) if (tokens[i]!.length >= 3) out.push(words[i]!.stem);

@@ -26,8 +26,10 @@ function errors(): string[] {
 }
 
 test('the unbroken fixture loads without errors', () => {
-  const { kb, issues } = loadKnowledge(dir);
+  // The fixture has one service: the crisis file's services, besides it, are dangling there.
+  const { kb, issues, warnings } = loadKnowledge(dir);
   expect(issues).toEqual([]);
+  expect(warnings.every((w) => w.path.startsWith('services.'))).toBe(true);
   expect(kb?.services.map((s) => s.id)).toEqual(['bamf-integrationskurs']);
 });
 
@@ -65,6 +67,12 @@ describe('dangling references load with a warning', () => {
     const { kb, warnings } = loadKnowledge(dir);
     expect(kb).toBeDefined();
     expect(warnings.map(formatIssue).join('\n')).toMatch(/bamf-integrationskurs\.yaml: topics\.1: unknown topic "language-course\.klingon"/);
+  });
+  test('an unknown service entry for a crisis kind', () => {
+    edit('crisis.yaml', (t) => t.replace(/\nservices:[\s\S]*$/, '\nservices:\n  homeless: [bamf-integrationskurs, notunterkunft-atlantis]\n'));
+    const { kb, warnings } = loadKnowledge(dir);
+    expect(kb?.crisisServices.homeless).toEqual(['bamf-integrationskurs', 'notunterkunft-atlantis']);
+    expect(warnings.map(formatIssue).join('\n')).toMatch(/crisis\.yaml: services\.homeless\.1: unknown service entry "notunterkunft-atlantis"/);
   });
   test('an unknown municipality', () => {
     edit(`services/${SERVICE}`, (t) => t.replace('area: { scope: nationwide }', 'area: { scope: municipalities, municipalities: [kleve, atlantis] }'));
