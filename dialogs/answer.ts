@@ -56,13 +56,14 @@ function candidates(deps: EngineDeps, topic: string, state: ConversationState, o
   const named = new Set(options.named);
   const scopeOrder = { municipalities: 0, district: 1, nationwide: 2, online: 3 } as const;
   // The entry the person asked for by name comes first ("Kindergeld": the Familienkasse, not the local Sozialamt);
-  // otherwise the topic's main entries, local before district before nationwide.
+  // otherwise the topic's main entries, local before district before nationwide, those speaking the person's language first.
   return pool.sort((a, b) => {
     const ra = rank.get(a.id) ?? 99;
     const rb = rank.get(b.id) ?? 99;
     const asked = Number(!named.has(a.id)) - Number(!named.has(b.id));
     const primary = Number(a.topics[0] !== topic) - Number(b.topics[0] !== topic);
-    return asked || primary || scopeOrder[a.area.scope] - scopeOrder[b.area.scope] || ra - rb;
+    const spoken = Number(!a.languages.includes(state.language)) - Number(!b.languages.includes(state.language));
+    return asked || primary || scopeOrder[a.area.scope] - scopeOrder[b.area.scope] || spoken || ra - rb;
   });
 }
 

@@ -4,7 +4,7 @@ import { CRISIS_KINDS, type Understanding, type Understood } from '../knowledge/
 import type { ConversationState } from './state.js';
 import { answerTopic, counsellingFor, isServiceTopic, needsTown } from './answer.js';
 import { crisisReplies } from './crisis.js';
-import { parseAge } from './age.js';
+import { parseAge, statedAge } from './age.js';
 import { action, actions, text, type Reply } from './replies.js';
 import { INTAKE } from './handover/intake.js';
 import { alreadySent, beginHandover, crisisDuringIntake, handoverTrigger, intakeTurn, resumeHandover, withdrawHandover, HANDOVER_ACTIONS, type HandoverDeps, type HandoverEvent, type WithdrawEvent } from './handover/flow.js';
@@ -137,6 +137,9 @@ function onMessage(deps: EngineDeps, state: ConversationState, message: string):
     next = { ...next, language: understood.language, languageChosen: true };
   }
 
+  // "Change language" with no language named: the menu, in the language it was asked in.
+  if (understood.languageMenu && !understood.crisis) return { state: next, replies: [text('welcome.chooseLanguage'), languageMenu(deps)], events: [], understood };
+
   // Volunteer mode: once someone says they ask for another person, it stays on for the conversation.
   if (understood.onBehalf) next = { ...next, onBehalf: true };
 
@@ -246,6 +249,9 @@ function answerUnderstood(deps: EngineDeps, state: ConversationState, understood
 
   let topic = service.id;
   if (topic === 'counselling.youth' || topic === 'counselling.adult') {
+    // An age told in the message ("ich bin 19 und suche Beratung") is not asked again.
+    const told = state.age ?? statedAge(original, deps.understanding.ageWords(state.language));
+    if (told !== undefined) state = { ...state, age: told };
     if (state.age === undefined) {
       return { state: { ...state, pending: { kind: 'age', text: original, attempts: 0 }, lastTopics: [topic] }, replies: [text('age.ask')], events: [] };
     }

@@ -32,6 +32,8 @@ export const lexiconSchema = z.object({
    */
   later: terms,
   tonight: terms,
+  /** Words right before or after a number that make it the writer's age ("ich bin 19", "19 Jahre", "мне 19"). */
+  age: terms,
   /** Cues that the writer asks on behalf of someone else ("ich frage für eine Familie"): volunteer mode. */
   onBehalf: terms,
   languageNames: z.object(Object.fromEntries(LANGUAGES.map((l) => [l, terms])) as Record<Language, typeof terms>).partial().default({}),

@@ -435,3 +435,32 @@ describe('no place to sleep: tonight is a crisis, the end of the month is a hous
     expect(understood.crisisKinds).toContain('homeless');
   });
 });
+
+describe('rights at work', () => {
+  test.each([
+    ['de', 'mein chef zahlt seit 2 monaten keinen lohn'],
+    ['pl', 'pracodawca nie zapłacił mi wypłaty'],
+    ['ro', 'angajatorul nu mi-a plătit salariul'],
+    ['bg', 'работодателят не ми плати заплатата'],
+    ['ar', 'صاحب العمل لم يدفع راتبي'],
+    ['en', 'I work without a contract and the boss keeps my passport'],
+  ] as const)('%s: "%s" is about rights at work', (language, text) => {
+    expect(u.understand({ text, language }).topics[0]?.id).toBe('work.rights');
+  });
+
+  test('general labour-law knowledge without a problem stays out of scope', () => {
+    expect(u.understand({ text: 'Wie hoch ist der Mindestlohn?', language: 'de' }).topics[0]?.id).toBe('out-of-scope');
+  });
+});
+
+describe('a volunteer asking for a family', () => {
+  test.each([
+    ['en', 'I am a volunteer helping a Syrian family, they need a Kita place'],
+    ['ar', 'أنا متطوعة أساعد عائلة، يحتاجون روضة للأطفال'],
+    ['bg', 'Аз съм доброволка и помагам на семейство от Сирия, търсят детска градина'],
+  ] as const)('%s: the role is no wish to volunteer: %s', (language, text) => {
+    const understood = u.understand({ text, language });
+    expect(understood.onBehalf).toBe(true);
+    expect(understood.topics[0]?.id).toBe('childcare');
+  });
+});

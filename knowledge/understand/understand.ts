@@ -45,12 +45,17 @@ export interface Understood {
   named: string[];
   /** A language the user asks to switch to. */
   languageRequest?: Language;
+  /** The user asks to change the language without naming one ("change language"): show the languages. */
+  languageMenu?: true;
   /** The writer asks on behalf of someone else (a volunteer for a family): volunteer mode. */
   onBehalf: boolean;
   /** The writer asks to delete everything stored about them ("lösch meine Daten"). */
   deleteData: boolean;
 }
 
+/** Volunteering and meeting people; in a volunteer's message its words mostly name the writer, weighed by ROLE. */
+const COMMUNITY = 'community';
+const ROLE = 0.5;
 /** What an entry's own keyword adds to its score: it leads the entries of its topic. */
 const NAMED = 0.5;
 /** Weights: lexicon keywords count fully, words of example phrases less, German loanwords in another language a bit less. */
@@ -219,6 +224,8 @@ export class Understanding {
   private readonly replyWords = new Map<Language, Map<string, 'yes' | 'no' | 'cancel'>>();
   /** Words of thanks and of leave-taking per language, normalised like short answers. */
   private readonly courtesyWords = new Map<Language, Map<string, Courtesy>>();
+  /** Per language, the words that make a number next to them the writer's age (lexicon `age`). */
+  private readonly ageWordsOf = new Map<Language, ReadonlySet<string>>();
 
   constructor(
     private readonly kb: KnowledgeBase,
@@ -242,6 +249,7 @@ export class Understanding {
       // Thanks win over leave-taking in one message: "danke, tschüss" is answered with "you're welcome".
       for (const [kind, terms] of [['farewell', lexicon.farewell], ['thanks', lexicon.thanks]] as const) for (const t of terms) courtesy.set(replyKey(t), kind);
       this.courtesyWords.set(lang, courtesy);
+      this.ageWordsOf.set(lang, new Set(lexicon.age.map((w) => w.toLowerCase())));
       this.models.set(lang, buildModel(lang, lexicons, examples[lang] ?? [], escalation[lang] ?? []));
       this.topicSearch.set(lang, new TermMemoSearch(buildTopicSearch(lang, kb, lexicons), { processTerm: (term: string) => term }));
       this.entryNames.set(lang, new TermMatcher(lang, entryNameSources(kb, lang), { stopwords: new Set(lexicon.stopwords.map(normalise)) }));
@@ -295,6 +303,11 @@ export class Understanding {
       }
     }
     return found ?? 'greeting';
+  }
+
+  /** The words that make a number next to them the writer's age, in a language (see dialogs/age.ts statedAge). */
+  ageWords(language: Language): ReadonlySet<string> {
+    return this.ageWordsOf.get(language)!;
   }
 
   /** Which lexicon terms a message matched, per matcher: for editors tuning the lexicons. */
@@ -441,6 +454,12 @@ export class Understanding {
         topicScores.set(c.id, (topicScores.get(c.id) ?? 0) + LEARNED * Math.min(1, c.score / LEARNED_SURE));
       }
     }
+
+    // A volunteer asking for a family ("I am a volunteer, the family needs a Kita place"): "volunteer" names the writer's
+    // role, not a wish to volunteer; a need named beside it is the question, and the family's own wish for the volunteering
+    // services ("a sports club for the children") has words of its own.
+    const community = topicScores.get(COMMUNITY);
+    if (onBehalf && community !== undefined) topicScores.set(COMMUNITY, community * ROLE);
 
     // JMD and MBE counsel on everything; an age or "advice" next to a concrete need should not outrank the need.
     const specific = areas.size > 0;
@@ -616,11 +635,15 @@ interface Candidate {
  * switch word, or alone in a short message. German named in a question about
  * language courses is the language to learn ("a German course"), not a switch.
  */
-function languageRequest(tokens: readonly string[], words: readonly Word[], model: LanguageModel, serviceTopic: string | undefined): { languageRequest?: Language } {
+function languageRequest(tokens: readonly string[], words: readonly Word[], model: LanguageModel, serviceTopic: string | undefined): { languageRequest?: Language; languageMenu?: true } {
   let named: Language | undefined;
   for (let i = 0; i < words.length && !named; i++) {
     named = words[i]!.names;
     if (!named && words[i]!.nameStart && i + 1 < tokens.length) named = model.names.get(`${tokens[i]} ${tokens[i + 1]}`);
+  }
+  // "change language", "сменить язык", "تغيير اللغة": only words of switching, no language named: the menu.
+  if (!named && tokens.length >= 2 && tokens.length <= 4 && words.some((w) => w.switchWord) && tokens.every((t, i) => words[i]!.switchWord || model.stopwords.has(t))) {
+    return { languageMenu: true };
   }
   if (!named || (named === 'de' && serviceTopic?.startsWith('language-course'))) return {};
   const switching = tokens.length <= 3 || words.some((w) => w.switchWord);
