@@ -1,15 +1,13 @@
 import { appliesTo } from '../knowledge/coverage.js';
 import type { Language } from '../knowledge/schema.js';
 import type { CrisisKind } from '../knowledge/understand/understand.js';
+import type { ConversationState } from './state.js';
 import type { EngineDeps } from './engine.js';
 import { ACTIONS } from './engine.js';
 import { action, actions, text, type Reply } from './replies.js';
 
-/** Where the person is, for the crisis help that depends on it (the town's emergency shelter). */
-export interface CrisisPlace {
-  municipality?: string;
-  onBehalf: boolean;
-}
+/** Where the person is and whom they ask for, for the crisis help that depends on it (the town's emergency shelter). */
+type CrisisPlace = Pick<ConversationState, 'municipality' | 'onBehalf'>;
 
 /**
  * Crisis: the matching emergency numbers and hotlines first (those speaking the person's

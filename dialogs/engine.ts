@@ -146,7 +146,7 @@ function onMessage(deps: EngineDeps, state: ConversationState, message: string):
   // A crisis comes before anything the conversation was waiting for.
   if (understood.crisis) {
     next = { ...next, pending: undefined, lastTopics: ['emergency'], misses: 0, ...(understood.municipality ? { municipality: understood.municipality } : {}) };
-    const replies = crisisReplies(deps, understood.crisisKinds, next.language, { ...(next.municipality ? { municipality: next.municipality } : {}), onBehalf: next.onBehalf });
+    const replies = crisisReplies(deps, understood.crisisKinds, next.language, next);
     if (next.intake) return { ...crisisDuringIntake(deps, { ...next, recent: remember(next, message, ['emergency']) }, replies), understood };
     return { state: { ...next, recent: remember(next, message, ['emergency']) }, replies, events: [], understood };
   }

@@ -27,8 +27,8 @@ export const lexiconSchema = z.object({
   person: terms,
   /**
    * Time words that put a loss of housing later ("Ende des Monats", "next month", "Räumungsklage"): an eviction at the
-   * end of the month is a housing problem, no place to sleep tonight a crisis. Words of `tonight` ("heute", "jetzt")
-   * keep it a crisis.
+   * end of the month is a housing problem, no place to sleep tonight a crisis. Words of `tonight` ("heute", "heute
+   * Nacht") keep it a crisis; a bare "jetzt" is too common for that.
    */
   later: terms,
   tonight: terms,

@@ -252,7 +252,7 @@ export class Understanding {
       this.ageWordsOf.set(lang, new Set(lexicon.age.map((w) => w.toLowerCase())));
       this.models.set(lang, buildModel(lang, lexicons, examples[lang] ?? [], escalation[lang] ?? []));
       this.topicSearch.set(lang, new TermMemoSearch(buildTopicSearch(lang, kb, lexicons), { processTerm: (term: string) => term }));
-      this.entryNames.set(lang, new TermMatcher(lang, entryNameSources(kb, lang), { stopwords: new Set(lexicon.stopwords.map(normalise)) }));
+      this.entryNames.set(lang, new TermMatcher(lang, entryNameSources(kb, lang), { stopwords: this.models.get(lang)!.stopwords }));
     }
   }
 
@@ -856,7 +856,6 @@ function buildTopicSearch(lang: Language, kb: KnowledgeBase, lexicons: Lexicons)
   return index;
 }
 
-/** The message as a full-text query: its normalised, stemmed words of three letters or more. */
 /** The entries' own keywords in one language, and the German ones (people quote them as loanwords). */
 function entryNameSources(kb: KnowledgeBase, lang: Language): TermSource[] {
   return kb.services.flatMap((e) => {
@@ -865,6 +864,7 @@ function entryNameSources(kb: KnowledgeBase, lang: Language): TermSource[] {
   });
 }
 
+/** The message as a full-text query: its normalised, stemmed words of three letters or more. */
 function queryTerms(tokens: readonly string[], words: readonly Word[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < tokens.length; i++) if (tokens[i]!.length >= 3) out.push(words[i]!.stem);
