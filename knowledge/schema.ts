@@ -47,9 +47,13 @@ export const municipalitySchema = z.object({
   aliases: z.array(text).default([]),
 });
 
+/** A unit's name as people read it in their language; the German `name` where none is given. */
+const unitNames = z.partialRecord(languageSchema.exclude(['de']), text).default({});
+
 export const teamSchema = z.object({
   id: slug,
   name: text,
+  names: unitNames,
   fte: z.number().positive(),
   /** Welfare organisations that hold some of the team's posts. */
   carriers: z.array(text).default([]),
@@ -58,6 +62,7 @@ export const teamSchema = z.object({
 export const thematicPostSchema = z.object({
   id: slug,
   name: text,
+  names: unitNames,
   topics: z.array(slug).min(1),
 });
 

@@ -23,6 +23,8 @@ const turnSchema = z
     crisis: z.boolean().optional(),
     /** The service entries this turn shows begin with these ids, in this order. */
     services: z.array(z.string()).optional(),
+    /** Parameters of messages this turn emits, by key: each key's message carries at least these. */
+    params: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
     state: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();
@@ -77,6 +79,10 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
           if (turn.services) {
             const shown = result.replies.flatMap((r) => (r.type === 'services' ? r.entryIds : []));
             expect(shown.slice(0, turn.services.length), where).toEqual(turn.services);
+          }
+          for (const [key, subset] of Object.entries(turn.params ?? {})) {
+            const message = result.replies.find((r) => r.type === 'text' && r.message.key === key);
+            expect(message?.type === 'text' ? message.message.params : undefined, `${where}: ${key}`).toMatchObject(subset);
           }
           expect(conversationStateSchema.safeParse(result.state).success, where).toBe(true);
           if (turn.state) expectState(result.state, turn.state);

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { i18n } from 'i18next';
 import type { KnowledgeBase } from '../../knowledge/load.js';
-import type { Language } from '../../knowledge/schema.js';
+import { languageSchema, type Language } from '../../knowledge/schema.js';
 import type { Staff } from '../../knowledge/staff.js';
 import type { Sql } from '../store/store.js';
 import type { Reply } from '../../dialogs/replies.js';
 import type { HandoverEvent } from '../../dialogs/handover/flow.js';
 import { buildRecord } from '../../dialogs/handover/record.js';
-import { coordinatorOf, municipalityName, pickCaseManager } from '../../dialogs/handover/routing.js';
+import { coordinatorOf, municipalityName, pickCaseManager, unitName } from '../../dialogs/handover/routing.js';
 import { translatorFor } from '../i18n.js';
 import { render, toPlainText } from '../render.js';
 import { audit, enqueue, enqueueAfterPost, insertHandover, openCaseLoads, updateStatus, withdrawHandover, type HandoverRow } from './handovers.js';
@@ -118,8 +118,10 @@ export class HandoverService {
   /** The person's side of a claim: a message in their language, queued for their channel. */
   private async queueClaimMessage(tx: Sql, row: HandoverRow, caseManagerName: string): Promise<void> {
     if (!row.conversation_id) return;
-    const unitName = row.record?.unit.name ?? row.team_id;
-    const reply: Reply = { type: 'text', message: { key: 'handover.claimed', params: { reference: row.reference, name: caseManagerName, team: unitName } } };
+    // A unit the district file no longer lists keeps the name the record was sent with.
+    const named = unitName(this.kb.district, row.team_id, languageSchema.catch('de').parse(row.language));
+    const team = named === row.team_id ? (row.record?.unit.name ?? named) : named;
+    const reply: Reply = { type: 'text', message: { key: 'handover.claimed', params: { reference: row.reference, name: caseManagerName, team } } };
     await enqueue(tx, { handoverId: row.id, kind: 'proactive', target: row.channel, payload: { conversationId: row.conversation_id, language: row.language, replies: [reply] } });
   }
 

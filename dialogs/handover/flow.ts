@@ -5,7 +5,7 @@ import type { EngineDeps, TurnResult } from '../engine.js';
 import { action, actions, text, type Reply } from '../replies.js';
 import { crisisReplies } from '../crisis.js';
 import { continueIntake, repeatQuestion, startIntake, type IntakeContext, type IntakeDraft, type IntakeInput } from './intake.js';
-import { firstContactBy, routeHandover, type Route } from './routing.js';
+import { firstContactBy, routeHandover, unitName, type Route } from './routing.js';
 import { isServiceTopic, personReplies } from '../answer.js';
 
 /** What the handover needs besides knowledge and understanding: staff data, a clock and references. */
@@ -48,6 +48,7 @@ export function intakeContext(deps: EngineDeps, state: ConversationState): Intak
     townName: (id) => understanding.towns.name(id) ?? id,
     towns: kb.district.municipalities.map((m) => ({ id: m.id, name: m.name })),
     routeFor: (municipality) => routeHandover(kb.district, municipality, [...state.recent.flatMap((r) => r.topics), ...state.lastTopics]),
+    unitName: (unit) => unitName(kb.district, unit, state.language),
     replyKind: (answer) => understanding.replyKind(answer, state.language),
     topicsOf: (answer) => understanding.understand({ text: answer, language: state.language }).topics.filter((t) => isServiceTopic(deps, t.id)).map((t) => t.id),
     languageName: (code) => kb.taxonomy.languages.find((l) => l.code === code)?.name ?? code,
@@ -131,8 +132,8 @@ function sendHandover(deps: EngineDeps, state: ConversationState, draft: IntakeD
   const method = draft.fields.contact ?? 'chat';
   const numbers = draft.urgent ? crisisReplies(deps, [], state.language).filter((r) => r.type === 'crisis') : [];
   const replies: Reply[] = [
-    text('handover.sent', { reference, team: route.unitName }),
-    text(`handover.contact.${method}`, { byDate: expectedBy.toISOString(), team: route.unitName }),
+    text('handover.sent', { reference, team: unitName(deps.kb.district, route.unit, state.language) }),
+    text(`handover.contact.${method}`, { byDate: expectedBy.toISOString(), team: unitName(deps.kb.district, route.unit, state.language) }),
     ...(draft.urgent ? [text('handover.urgentMeanwhile'), ...numbers] : [text('handover.meanwhile')]),
     text('handover.withdrawHint', { reference }),
     actions(action('handover.withdraw', `${HANDOVER_ACTIONS.withdraw}${reference}`)),

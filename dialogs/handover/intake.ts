@@ -82,6 +82,8 @@ export interface IntakeContext {
   towns: ReadonlyArray<{ id: string; name: string }>;
   /** The unit a record would go to: named in the consent text, and kept with the consent. */
   routeFor(municipality: string): Route;
+  /** A unit's name in the person's language. */
+  unitName(unit: string): string;
   /** "yes", "no" or "cancel" when a short typed answer means that. */
   replyKind(answer: string): 'yes' | 'no' | 'cancel' | undefined;
   /** The taxonomy topics understood in a text (for concerns typed during the intake). */
@@ -193,7 +195,7 @@ const STEP_LIST: Step[] = [
     applies: () => true,
     done: (d) => d.consent !== undefined,
     ask: (_d, ctx) => [
-      text('intake.consent.body', { team: ctx.routeFor(ctx.municipality!).unitName, days: ctx.retentionDays }),
+      text('intake.consent.body', { team: ctx.unitName(ctx.routeFor(ctx.municipality!).unit), days: ctx.retentionDays }),
       actions(choice('intake.consent.agree', 'yes'), choice('intake.consent.decline', 'no')),
     ],
     answer(input, _d, ctx) {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { District } from '../../knowledge/schema.js';
+import type { District, Language } from '../../knowledge/schema.js';
 import type { Staff, StaffPerson } from '../../knowledge/staff.js';
 
 export const routeSchema = z.object({
@@ -31,9 +31,11 @@ export function municipalityName(district: District, id: string): string {
   return district.municipalities.find((m) => m.id === id)?.name ?? id;
 }
 
-/** The unit's name as the person sees it (team or post), without routing. */
-export function unitName(district: District, unit: string): string {
-  return district.teams.find((t) => t.id === unit)?.name ?? district.welcomeCenter.posts.find((p) => p.id === unit)?.name ?? unit;
+/** A unit's name (team or post) in a language, German by default and where the district gives no other; the id of a unit it no longer lists. */
+export function unitName(district: District, unit: string, language: Language = 'de'): string {
+  const found = district.teams.find((t) => t.id === unit) ?? district.welcomeCenter.posts.find((p) => p.id === unit);
+  if (!found) return unit;
+  return (language !== 'de' && found.names[language]) || found.name;
 }
 
 /**

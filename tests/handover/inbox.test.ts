@@ -193,6 +193,8 @@ describe('warm handover to the inbox', () => {
     const claimed = proactive.find((p) => p.conversationId === conversationId);
     expect(claimed?.language).toBe('ar');
     expect(JSON.stringify(claimed?.messages)).toContain(reference);
+    // The team's name as an Arabic reader reads it, with the German name for the phone.
+    expect(JSON.stringify(claimed?.messages)).toContain('الفريق 1 – الشمال (Team 1 Nord)');
   });
 
   test('the coordinator sees the team; sign-out ends the session', async () => {
