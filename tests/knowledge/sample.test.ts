@@ -39,6 +39,12 @@ describe('the sample knowledge base', () => {
     expect(kb!.district.welcomeCenter.posts).toHaveLength(2);
   });
 
+  test('the JMD (12–27) and the MBE (from 28) meet without a gap or an overlap, as the age question asks', () => {
+    const bounds = (topic: string, key: 'minAge' | 'maxAge') => new Set(kb!.services.filter((e) => e.topics.includes(topic) && e.kind === 'counselling').map((e) => e.targetGroup[key]));
+    expect([...bounds('counselling.youth', 'maxAge')]).toEqual([27]);
+    expect([...bounds('counselling.adult', 'minAge')].filter((age) => age !== undefined && age > 18)).toEqual([28]);
+  });
+
   test('has crisis resources for every kind of crisis, 112 and 110 among them, each named in all ten languages', () => {
     const phones = kb!.crisis.map((r) => r.phone.replace(/\s/g, ''));
     expect(phones).toEqual(expect.arrayContaining(['112', '110', '116117', '116016']));
