@@ -6,6 +6,7 @@ import type { Staff } from '../../knowledge/staff.js';
 import type { Sql } from '../store/store.js';
 import type { Reply } from '../../dialogs/replies.js';
 import type { HandoverEvent } from '../../dialogs/handover/flow.js';
+import { ACTIONS } from '../../dialogs/engine.js';
 import { buildRecord } from '../../dialogs/handover/record.js';
 import { coordinatorOf, municipalityName, pickCaseManager, unitName } from '../../dialogs/handover/routing.js';
 import { translatorFor } from '../i18n.js';
@@ -135,13 +136,19 @@ export class HandoverService {
   private async transcript(tx: Sql, conversationId: string, language: Language): Promise<Array<{ role: 'user' | 'bot'; text: string }>> {
     const t = translatorFor(this.i18n, language);
     const rows = await tx.query<{ role: 'user' | 'bot'; body: unknown }>('select role, body from turns where conversation_id = $1 order by seq limit 400', [conversationId]);
+    // A button press reads as the button's label the person tapped, from the bot turn that offered
+    // it; the language menu, which a channel may show before any turn, as the language's name.
+    let offered = new Map<string, string>(this.kb.taxonomy.languages.map((l) => [`${ACTIONS.language}${l.code}`, l.name]));
     return rows.flatMap((r): Array<{ role: 'user' | 'bot'; text: string }> => {
       if (r.role === 'user') {
         const body = r.body as { text?: string; action?: string };
-        return body.text ? [{ role: 'user' as const, text: body.text }] : body.action ? [{ role: 'user' as const, text: `[${body.action}]` }] : [];
+        if (body.text) return [{ role: 'user', text: body.text }];
+        return body.action ? [{ role: 'user', text: `[${offered.get(body.action) ?? body.action}]` }] : [];
       }
-      const out = render(r.body as Reply[], t, language, this.kb).filter((o) => o.type !== 'actions');
-      return out.length ? [{ role: 'bot' as const, text: out.map((o) => toPlainText(o, t)).join('\n') }] : [];
+      const out = render(r.body as Reply[], t, language, this.kb);
+      offered = new Map([...offered, ...out.flatMap((o) => (o.type === 'actions' ? o.actions.map((a) => [a.value, a.label] as const) : []))]);
+      const shown = out.filter((o) => o.type !== 'actions');
+      return shown.length ? [{ role: 'bot', text: shown.map((o) => toPlainText(o, t)).join('\n') }] : [];
     });
   }
 }

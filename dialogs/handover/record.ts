@@ -105,7 +105,8 @@ export function buildRecord(input: RecordInput): IntakeRecord {
     joined(de('record.line.language', { language: input.languageNameDe(preferredLanguage) }), f.interpreter && de('record.line.interpreter')),
     ...(f.ageGroup ? [de('record.line.ageGroup', { group: de(`record.ageGroup.${f.ageGroup}`) })] : []),
     ...(f.household ? [f.household === 'alone' ? de('record.line.alone') : de('record.line.household', { household: f.household })] : []),
-    de('record.line.involved', { list: institutions.length ? institutions.map((i) => de(`record.institutions.${i}`)).join(', ') : de('record.line.noneSaid') }),
+    // "None" chosen is an answer ("keine"); a skipped question is "keine Angabe".
+    de('record.line.involved', { list: institutions.length ? institutions.map((i) => de(`record.institutions.${i}`)).join(', ') : de(f.institutions ? 'record.line.noneInvolved' : 'record.line.noneSaid') }),
     de('record.line.residence', { status: de(`record.residence.${f.residence ?? 'not-said'}`) }),
     ...(input.suggestedServices.length ? [de('record.line.suggested', { list: input.suggestedServices.map((s) => s.title).join('; ') })] : []),
   ];

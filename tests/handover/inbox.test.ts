@@ -127,6 +127,11 @@ describe('warm handover to the inbox', () => {
     expect(rows[0]!.record.concerns[0].words).toBe('أبحث عن روضة لابني في كليفه');
     expect(rows[0]!.record.consent).toMatchObject({ language: 'ar', transcriptIncluded: true });
     expect(rows[0]!.record.transcript.some((m: { text: string }) => m.text.includes('أبحث عن روضة'))).toBe(true);
+    // A button press reads as the label the person tapped, not as the button's internal value.
+    const pressed = rows[0]!.record.transcript.filter((m: { role: string; text: string }) => m.role === 'user' && m.text.startsWith('['));
+    const agree = JSON.parse(readFileSync('locales/ar/chat.json', 'utf8')).intake.consent.agree as string;
+    expect(pressed.map((m: { text: string }) => m.text)).toContain(`[${agree}]`);
+    expect(pressed.filter((m: { text: string }) => /^\[[a-z-]+:/.test(m.text))).toEqual([]);
     expect(rows[0]!.record.summaryDe.join('\n')).toMatch(/Kita|Kinderbetreuung/);
   });
 

@@ -118,6 +118,10 @@ describe('intake record', () => {
     expect(record.summaryDe.join('\n')).toContain('Aufenthalt: keine Angabe');
     const withTranscript = buildRecord({ ...base, draft: { ...consented, fields: { ...fields, transcript: true } } });
     expect(withTranscript.transcript).toHaveLength(1);
+    // Institutions: skipped is "keine Angabe", "none" chosen is "keine".
+    expect(record.summaryDe.join('\n')).toContain('Bereits beteiligt: keine Angabe');
+    const none = buildRecord({ ...base, draft: { ...consented, fields: { ...fields, institutions: [] } } });
+    expect(none.summaryDe.join('\n')).toContain('Bereits beteiligt: keine\n');
   });
 
   test('references avoid look-alike characters', () => {
