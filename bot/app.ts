@@ -90,7 +90,7 @@ export async function createApp(config: Config, options: { store?: Store; log?: 
   const proactive = new ProactiveMessenger();
   const handover = buildHandoverDeps(kb, config.STAFF_FILE);
   const handovers = new HandoverService(kb, handover.staff, i18n);
-  const conversations = new ConversationService(store, { kb, understanding, handover, retention }, i18n, config.DEFAULT_LANGUAGE, handovers);
+  const conversations = new ConversationService(store, { kb, understanding, handover, retention }, i18n, config.DEFAULT_LANGUAGE, handovers, config.PUBLIC_URL);
 
   const perIp = new RateLimiter(config.RATE_LIMIT_PER_MINUTE);
   const azureIp = new RateLimiter(config.RATE_LIMIT_PER_MINUTE * 50);
@@ -184,7 +184,8 @@ export async function createApp(config: Config, options: { store?: Store; log?: 
   const teamsUnits = handover.staff.units.filter((u) => u.teams).map((u) => u.id);
   if (teamsUnits.length > 0 && !teamsPoster) log.warn(`Teams channels are configured for ${teamsUnits.join(', ')}, but MicrosoftAppId is not set: their cards wait in the outbox.`);
   if (teamsUnits.length > 0 && !config.PUBLIC_URL) log.warn('PUBLIC_URL is not set: Teams cards have no link to the inbox.');
-  const outbox = new Outbox(store, { staff: handover.staff, secrets: config.webhookSecrets, proactive, i18n, kb, log, teams: { cards, poster: teamsPoster } });
+  if ((config.TELEGRAM_BOT_TOKEN || config.MicrosoftAppId) && !config.PUBLIC_URL) log.warn('PUBLIC_URL is not set: links to referral sheets in Telegram and Teams messages are paths without a host.');
+  const outbox = new Outbox(store, { staff: handover.staff, secrets: config.webhookSecrets, proactive, i18n, kb, log, teams: { cards, poster: teamsPoster }, publicUrl: config.PUBLIC_URL });
 
   const resources = readLocales();
   staticRoutes(router, {

@@ -49,7 +49,7 @@ export const configSchema = z.object({
   LOGIN_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(5),
   /** How often due notifications (webhooks, proactive messages) are sent, in milliseconds. */
   OUTBOX_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000).default(5_000),
-  /** Public origin of this server ("https://lotse.example.de"), for the QR codes on printed referral sheets; else taken from the request. */
+  /** Public origin of this server ("https://lotse.example.de"), for the QR codes on printed referral sheets (else taken from the request) and absolute links in chat replies. */
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, '')).optional(),
   /** Chromium for server-side PDFs of referral sheets; when missing, the sheet offers the browser's print dialog. */
   CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),

@@ -37,6 +37,8 @@ export class ConversationService {
     private readonly i18n: i18n,
     private readonly defaultLanguage: Language,
     private readonly handovers: HandoverService,
+    /** PUBLIC_URL: links in replies (a referral sheet) become absolute, for Telegram and Teams. */
+    private readonly publicUrl?: string,
   ) {
     this.cache = store.kind === 'pglite' ? new Map() : undefined;
     this.writer = new TurnWriter(store);
@@ -116,7 +118,7 @@ export class ConversationService {
     return {
       language: lang,
       dir: this.kb.taxonomy.languages.find((l) => l.code === lang)?.dir ?? 'ltr',
-      messages: render(result.replies, translatorFor(this.i18n, lang), lang, this.kb),
+      messages: render(result.replies, translatorFor(this.i18n, lang), lang, this.kb, this.publicUrl),
       ...(erase ? { erased: true as const } : {}),
     };
   }

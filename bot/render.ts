@@ -48,8 +48,9 @@ export type Outgoing =
   | { type: 'actions'; actions: Array<{ label: string; value: string }> };
 
 /** Renders a turn's replies with the turn's fixed-language translator. */
-export function render(replies: readonly Reply[], t: Translator, lang: Language, kb: KnowledgeBase): Outgoing[] {
-  const say = (m: Message | { text: string }) => ('text' in m ? m.text : t(m.key, resolveParams(m.params, t, lang)));
+/** @param origin the server's public origin: links the dialogs give as paths (`url`) become absolute, for channels outside the browser. */
+export function render(replies: readonly Reply[], t: Translator, lang: Language, kb: KnowledgeBase, origin?: string): Outgoing[] {
+  const say = (m: Message | { text: string }) => ('text' in m ? m.text : t(m.key, resolveParams(m.params, t, lang, origin)));
   return replies.map((reply): Outgoing => {
     switch (reply.type) {
       case 'text':
@@ -89,14 +90,16 @@ export function render(replies: readonly Reply[], t: Translator, lang: Language,
 
 /**
  * Translates parameters that carry keys: `topic`, `…Key` (one key) and `…Keys` (a comma-separated
- * list); `…Date` holds an ISO time, written as a date in the language ("Freitag, 20. November").
+ * list); `…Date` holds an ISO time, written as a date in the language ("Freitag, 20. November");
+ * `url` a path of this server, made absolute with `origin` when one is known.
  */
-export function resolveParams(params: Record<string, string | number> | undefined, t: Translator, lang: Language): Record<string, string | number> {
+export function resolveParams(params: Record<string, string | number> | undefined, t: Translator, lang: Language, origin?: string): Record<string, string | number> {
   if (!params) return {};
   return Object.fromEntries(
     Object.entries(params).map(([k, v]) => {
       if (typeof v !== 'string') return [k, v];
       if (k === 'topic') return [k, t(v)];
+      if (k === 'url' && origin && v.startsWith('/')) return [k, `${origin}${v}`];
       if (k.endsWith('Keys')) return [k.slice(0, -4), v.split(',').map((key) => t(key)).join(', ')];
       if (k.endsWith('Key')) return [k.slice(0, -3), t(v)];
       if (k.endsWith('Date')) return [k.slice(0, -4), new Intl.DateTimeFormat(lang, { weekday: 'long', day: 'numeric', month: 'long', calendar: 'gregory', timeZone: 'Europe/Berlin' }).format(new Date(v))];

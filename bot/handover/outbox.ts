@@ -69,6 +69,8 @@ export class Outbox {
       /** Teams cards; without a poster (no Azure Bot registration) they wait and are retried. */
       teams: { cards: HandoverCards; poster?: TeamsPoster | undefined };
       timeoutMs?: number;
+      /** PUBLIC_URL: links in proactive messages become absolute. */
+      publicUrl?: string | undefined;
     },
   ) {}
 
@@ -180,7 +182,7 @@ export class Outbox {
 
   private async proactive(row: OutboxRow): Promise<Delivered> {
     const { conversationId, language, replies } = row.payload as { conversationId: string; language: Language; replies: Reply[] };
-    const messages = render(replies, translatorFor(this.deps.i18n, language), language, this.deps.kb);
+    const messages = render(replies, translatorFor(this.deps.i18n, language), language, this.deps.kb, this.deps.publicUrl);
     const sent = await this.deps.proactive.send(row.target, conversationId, messages, language);
     // Channels without proactive messages: the case manager reaches the person the way they chose.
     return sent ? {} : { note: `channel "${row.target}" cannot send proactive messages` };

@@ -101,3 +101,17 @@ describe('volunteer mode end to end over /api/chat', () => {
     for (const card of services.cards) expect(card.sheetUrl).toBeUndefined();
   });
 });
+
+describe('with PUBLIC_URL set', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer({ PUBLIC_URL: 'https://lotse.example.de/' });
+  });
+  afterAll(async () => server.close());
+
+  test('the referral-sheet link in the chat is absolute, so it opens from Telegram or Teams too', async () => {
+    const res = await server.post('/api/chat', { text: 'I am asking for a family in Kleve, they need a German course' });
+    const texts: string[] = res.body.messages.filter((m: { type: string }) => m.type === 'text').map((m: { text: string }) => m.text);
+    expect(texts.join('\n')).toMatch(/https:\/\/lotse\.example\.de\/finder\/sheet\?ids=\S+&lang=en/);
+  });
+});
