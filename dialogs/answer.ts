@@ -39,7 +39,10 @@ interface AnswerOptions {
   /** Entries already shown ("other courses"). */
   exclude?: string[];
   childcare?: boolean;
+  /** No town known: the offers reachable anywhere, the district's own ones among them. */
   withoutTown?: boolean;
+  /** The person lives outside the district: only nationwide and online offers. */
+  outsideDistrict?: boolean;
 }
 
 /** Orders a topic's entries: ranked ones first, then local before district, district before nationwide and online. */
@@ -48,7 +51,7 @@ function candidates(deps: EngineDeps, topic: string, state: ConversationState, o
   const pool = deps.kb.services.filter(
     (e) =>
       e.topics.includes(topic) &&
-      (options.withoutTown ? e.area.scope !== 'municipalities' : appliesTo(e, municipality)) &&
+      (options.outsideDistrict ? e.area.scope === 'nationwide' || e.area.scope === 'online' : options.withoutTown ? e.area.scope !== 'municipalities' : appliesTo(e, municipality)) &&
       !(options.exclude ?? []).includes(e.id) &&
       (!options.childcare || e.childcare),
   );

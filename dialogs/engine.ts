@@ -40,6 +40,8 @@ export const ACTIONS = {
   childcare: 'childcare',
   person: 'person',
   topic: 'topic:',
+  /** At the town question: "I do not live in the district". */
+  elsewhere: 'town:elsewhere',
 } as const;
 
 /**
@@ -102,6 +104,10 @@ function onAction(deps: EngineDeps, current: ConversationState, value: string): 
     const topic = state.lastTopics[0];
     if (!topic) return { state, replies: [text('welcome.howCanIHelp'), topicExamples()], events: [] };
     return answerTopic(deps, state, topic, { exclude: state.shownEntries, childcare: value === ACTIONS.childcare });
+  }
+  if (value === ACTIONS.elsewhere) {
+    if (state.pending?.kind !== 'town') return { state, replies: [text('welcome.howCanIHelp'), topicExamples()], events: [] };
+    return withoutTown(deps, state, 'town.elsewhere');
   }
   if (value.startsWith(ACTIONS.topic)) {
     const topic = value.slice(ACTIONS.topic.length);
@@ -171,6 +177,7 @@ function onMessage(deps: EngineDeps, state: ConversationState, message: string):
   }
 
   if (state.pending?.kind === 'town') {
+    if (deps.understanding.unsure(message, next.language)) return { ...withoutTown(deps, next, 'town.unsure'), understood };
     const town = understood.municipality ?? deps.understanding.towns.resolve(message);
     if (town) {
       next = { ...next, municipality: town, pending: undefined };
@@ -182,20 +189,14 @@ function onMessage(deps: EngineDeps, state: ConversationState, message: string):
       if (result) return { ...result, replies: [...replies, ...result.replies], understood };
       return { state: next, replies: [...replies, text('welcome.howCanIHelp')], events: [], understood };
     }
-    if (hasServiceNeed(deps, understood)) {
-      // The person asked something else instead of naming the town.
+    // The person asked something else instead of naming the town; a short message without a service word ("ich
+    // wohne in Düsseldorf") still answers the question.
+    if (hasServiceNeed(deps, understood) && (understood.recognised || message.trim().split(/\s+/).length > 5)) {
       next = { ...next, pending: undefined };
     } else {
       const attempts = state.pending.attempts + 1;
-      if (attempts >= 2) {
-        next = { ...next, pending: undefined };
-        const topic = state.lastTopics[0];
-        const fallback = topic ? answerTopic(deps, next, topic, { withoutTown: true }) : undefined;
-        return fallback
-          ? { ...fallback, replies: [text('town.unknownFallback'), ...fallback.replies], understood }
-          : { state: next, replies: [text('town.unknownFallback')], events: [], understood };
-      }
-      return { state: { ...next, pending: { ...state.pending, attempts } }, replies: [text('town.unknown')], events: [], understood };
+      if (attempts >= 2) return { ...withoutTown(deps, next, 'town.unknownFallback'), understood };
+      return { state: { ...next, pending: { ...state.pending, attempts } }, replies: [text('town.unknown'), actions(action('town.elsewhereButton', ACTIONS.elsewhere))], events: [], understood };
     }
   }
 
@@ -214,7 +215,27 @@ function onMessage(deps: EngineDeps, state: ConversationState, message: string):
   }
 
   if (understood.municipality) next = { ...next, municipality: understood.municipality };
+  // A town alone ("Goch", "47533"): noted, then the last answer for that town, or what Lotse helps with there.
+  const alone = deps.understanding.towns.only(message);
+  if (alone) {
+    const noted = text('town.noted', { town: deps.understanding.towns.name(alone) ?? alone });
+    const topic = next.lastTopics[0];
+    const answer = topic && isServiceTopic(deps, topic) ? answerTopic(deps, { ...next, municipality: alone }, topic, {}) : undefined;
+    if (answer) return { ...answer, replies: [noted, ...answer.replies], understood };
+    return { state: { ...next, municipality: alone, misses: 0 }, replies: [noted, text('welcome.howCanIHelp'), topicExamples()], events: [], understood };
+  }
   return { ...answerUnderstood(deps, next, understood, message), understood };
+}
+
+/**
+ * The answer to a town question that got no town ("weiß nicht", a town outside the district, two misses): the
+ * offers reachable anywhere or online, after a word on why; the town can still come later.
+ */
+function withoutTown(deps: EngineDeps, state: ConversationState, reason: 'town.unsure' | 'town.elsewhere' | 'town.unknownFallback'): TurnResult {
+  const next = { ...state, pending: undefined };
+  const topic = state.lastTopics[0];
+  const answer = topic ? answerTopic(deps, next, topic, { withoutTown: true, outsideDistrict: reason === 'town.elsewhere' }) : undefined;
+  return answer ? { ...answer, replies: [text(reason), ...answer.replies] } : { state: next, replies: [text(reason), text('welcome.howCanIHelp'), topicExamples()], events: [] };
 }
 
 /** Decides the answer for an understood message (no pending question in the way). */

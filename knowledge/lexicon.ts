@@ -42,6 +42,8 @@ export const lexiconSchema = z.object({
   no: terms,
   /** Words that end a running dialogue (the handover intake): "abbrechen", "cancel". */
   cancel: terms,
+  /** "I don't know" as a whole answer to a question (the town): answered without what was asked. */
+  unsure: terms,
   /** Thanks ("danke", "merci"): answered with "you're welcome", where a greeting gets a greeting. */
   thanks: terms,
   /** Leave-taking ("tschüss", "bye"): answered with good wishes. */

@@ -70,6 +70,13 @@ export class TownFinder {
     return this.firstWords.has(token) || (token.length === 5 && this.byPostalCode.has(token)) || inflections(token).some((form) => this.byName.has(form));
   }
 
+  /** The town a message consists of, and nothing else ("Goch", "47533", "Emmerich am Rhein!"). */
+  only(text: string): string | undefined {
+    const words = normalise(text).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+    if (words.length === 1 && /^\d{5}$/.test(words[0]!)) return this.byPostalCode.get(words[0]!);
+    return this.byName.get(words.join(' '));
+  }
+
   /** The answer to "which town do you live in?": exact, postal code, or the closest spelling. */
   resolve(answer: string): string | undefined {
     const exact = this.findIn(answer);

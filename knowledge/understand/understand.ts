@@ -220,6 +220,8 @@ export class Understanding {
   private readonly entryNames = new Map<Language, TermMatcher>();
   /** The crisis phrases of all ten languages in one matcher, unstemmed. */
   private readonly crossCrisis: TermMatcher;
+  /** "I don't know" per language: normalised phrases. */
+  private readonly unsureWords = new Map<Language, Set<string>>();
   /** Short answers per language: normalised phrase → yes, no or cancel. */
   private readonly replyWords = new Map<Language, Map<string, 'yes' | 'no' | 'cancel'>>();
   /** Words of thanks and of leave-taking per language, normalised like short answers. */
@@ -245,6 +247,7 @@ export class Understanding {
       const lexicon = lexicons[lang];
       for (const [kind, terms] of [['yes', lexicon.yes], ['no', lexicon.no], ['cancel', lexicon.cancel]] as const) for (const t of terms) words.set(replyKey(t), kind);
       this.replyWords.set(lang, words);
+      this.unsureWords.set(lang, new Set(lexicon.unsure.map(replyKey)));
       const courtesy = new Map<string, Courtesy>();
       // Thanks win over leave-taking in one message: "danke, tschüss" is answered with "you're welcome".
       for (const [kind, terms] of [['farewell', lexicon.farewell], ['thanks', lexicon.thanks]] as const) for (const t of terms) courtesy.set(replyKey(t), kind);
@@ -283,6 +286,20 @@ export class Understanding {
       }
     }
     return undefined;
+  }
+
+  /**
+   * Whether a short answer (six words at most) says "I don't know" (in the conversation's language, German or
+   * English): "weiß nicht", "ich weiß es nicht", "no idea", "не знаю".
+   */
+  unsure(text: string, language: Language): boolean {
+    const words = replyKey(text).split(' ').filter(Boolean);
+    if (words.length === 0 || words.length > 6) return false;
+    for (const lang of new Set<Language>([language, 'de', 'en'])) {
+      const known = this.unsureWords.get(lang)!;
+      for (let i = 0; i < words.length; i++) for (let n = Math.min(4, words.length - i); n >= 1; n--) if (known.has(words.slice(i, i + n).join(' '))) return true;
+    }
+    return false;
   }
 
   /**
