@@ -50,6 +50,20 @@ describe('language detection', () => {
     expect(u.understand({ text: 'zdraveite, tarsya kvartira pod naem, kade da pitam' }).language).toBe('bg');
   });
 
+  test('a one-word greeting or thanks in Latin letters names its language when only one language has the word', () => {
+    expect(u.understand({ text: 'zdraveite' }).language).toBe('bg');
+    expect(u.understand({ text: 'blagodarya' }).language).toBe('bg');
+    expect(u.understand({ text: 'spasibo' }).language).toBe('ru');
+    // "rabota" is Russian and Bulgarian alike: no switch from the conversation's language.
+    expect(u.understand({ text: 'rabota', conversationLanguage: 'de' }).language).toBe('de');
+  });
+
+  test('work problems typed in Latin letters: Russian, Ukrainian, Finglish', () => {
+    for (const [text, language] of [['rabotodatel ne platit zarplatu', 'ru'], ['robotodavets ne platyt zarplatnyu', 'uk'], ['karfarma hoghugh nemide', 'fa']] as const) {
+      expect(u.understand({ text }), text).toMatchObject({ language, topics: [expect.objectContaining({ id: 'work.rights' })] });
+    }
+  });
+
   test('Ukrainian typed in Latin letters is recognised, also in a long message, and Polish stays Polish', () => {
     const short = u.understand({ text: 'Pryvit, de mozhna zapysatysia na kurs nimetskoi movy?' });
     expect(short).toMatchObject({ language: 'uk', transliterated: true });

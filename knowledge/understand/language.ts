@@ -113,6 +113,10 @@ export class LanguageDetector {
       if (translit && translit.hits >= 2 && (share >= 0.25 || (translit.distinct >= 5 && share >= 0.15)) && (cueStrength < 1.5 || translit.hits >= 4)) {
         return { language: translit.language, confident: true, transliterated: true };
       }
+      // A greeting or thanks of one or two words, each a marker of one language only ("zdraveite", "blagodarya").
+      if (translit && !translit.tied && translit.hits === tokens.length && tokens.length <= 2 && cueStrength < 1.5) {
+        return { language: translit.language, confident: true, transliterated: true };
+      }
     }
 
     const ranked = [...scores].sort((a, b) => b[1] - a[1]);
@@ -141,7 +145,8 @@ export class LanguageDetector {
         hits++;
         found.add(t);
       }
-      if (hits > 0 && (!result || hits > result.hits)) result = { language: lang, hits, distinct: found.size };
+      if (hits > 0 && result && hits === result.hits) result = { ...result, tied: true };
+      if (hits > 0 && (!result || hits > result.hits)) result = { language: lang, hits, distinct: found.size, tied: false };
     }
     return result;
   }
@@ -152,6 +157,8 @@ interface MarkerHits {
   language: Language;
   hits: number;
   distinct: number;
+  /** Another language's markers were hit as often. */
+  tied: boolean;
 }
 
 /** Letters in brackets count this much: there people quote a term in another script ("ما هو (Pflegestützpunkt)؟"). */
