@@ -1,5 +1,5 @@
 import { appliesTo, entriesFor } from '../knowledge/coverage.js';
-import type { ServiceEntry } from '../knowledge/schema.js';
+import type { Language, ServiceEntry } from '../knowledge/schema.js';
 import type { ConversationState } from './state.js';
 import type { EngineDeps, TurnResult } from './engine.js';
 import { ACTIONS } from './engine.js';
@@ -45,6 +45,15 @@ interface AnswerOptions {
   outsideDistrict?: boolean;
 }
 
+/** Languages whose speakers in the district mostly come from outside the EU (refugees, Ukrainians, Turkish citizens). */
+const MOSTLY_NON_EU = new Set<Language>(['ar', 'fa', 'uk', 'ru', 'tr']);
+
+/** A service only for EU citizens, asked about in a language whose speakers mostly are not: after the others among equals. */
+function onlyForEu(entry: ServiceEntry, language: Language): boolean {
+  const { eligibility } = entry.targetGroup;
+  return MOSTLY_NON_EU.has(language) && eligibility.length > 0 && eligibility.every((e) => e === 'eu-citizens');
+}
+
 /** Orders a topic's entries: ranked ones first, then local before district, district before nationwide and online. */
 function candidates(deps: EngineDeps, topic: string, state: ConversationState, options: AnswerOptions): ServiceEntry[] {
   const municipality = options.withoutTown ? undefined : state.municipality;
@@ -66,7 +75,8 @@ function candidates(deps: EngineDeps, topic: string, state: ConversationState, o
     const asked = Number(!named.has(a.id)) - Number(!named.has(b.id));
     const primary = Number(a.topics[0] !== topic) - Number(b.topics[0] !== topic);
     const spoken = Number(!a.languages.includes(state.language)) - Number(!b.languages.includes(state.language));
-    return asked || primary || scopeOrder[a.area.scope] - scopeOrder[b.area.scope] || spoken || ra - rb;
+    const open = Number(onlyForEu(a, state.language)) - Number(onlyForEu(b, state.language));
+    return asked || primary || scopeOrder[a.area.scope] - scopeOrder[b.area.scope] || spoken || open || ra - rb;
   });
 }
 
