@@ -47,8 +47,10 @@ export type Outgoing =
   | { type: 'crisis'; lines: CrisisLine[] }
   | { type: 'actions'; actions: Array<{ label: string; value: string }> };
 
-/** Renders a turn's replies with the turn's fixed-language translator. */
-/** @param origin the server's public origin: links the dialogs give as paths (`url`) become absolute, for channels outside the browser. */
+/**
+ * Renders a turn's replies with the turn's fixed-language translator.
+ * @param origin the server's public origin: links the dialogs give as paths (`url`) become absolute, for channels outside the browser
+ */
 export function render(replies: readonly Reply[], t: Translator, lang: Language, kb: KnowledgeBase, origin?: string): Outgoing[] {
   const say = (m: Message | { text: string }) => ('text' in m ? m.text : t(m.key, resolveParams(m.params, t, lang, origin)));
   return replies.map((reply): Outgoing => {

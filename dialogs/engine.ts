@@ -177,7 +177,6 @@ function onMessage(deps: EngineDeps, state: ConversationState, message: string):
   }
 
   if (state.pending?.kind === 'town') {
-    if (deps.understanding.unsure(message, next.language)) return { ...withoutTown(deps, next, 'town.unsure'), understood };
     const town = understood.municipality ?? deps.understanding.towns.resolve(message);
     if (town) {
       next = { ...next, municipality: town, pending: undefined };
@@ -189,6 +188,7 @@ function onMessage(deps: EngineDeps, state: ConversationState, message: string):
       if (result) return { ...result, replies: [...replies, ...result.replies], understood };
       return { state: next, replies: [...replies, text('welcome.howCanIHelp')], events: [], understood };
     }
+    if (deps.understanding.unsure(message, next.language)) return { ...withoutTown(deps, next, 'town.unsure'), understood };
     // The person asked something else instead of naming the town; a short message without a service word ("ich
     // wohne in Düsseldorf") still answers the question.
     if (hasServiceNeed(deps, understood) && (understood.recognised || message.trim().split(/\s+/).length > 5)) {

@@ -131,9 +131,10 @@ function sendHandover(deps: EngineDeps, state: ConversationState, draft: IntakeD
   };
   const method = draft.fields.contact ?? 'chat';
   const numbers = draft.urgent ? crisisReplies(deps, [], state.language).filter((r) => r.type === 'crisis') : [];
+  const team = unitName(deps.kb.district, route.unit, state.language);
   const replies: Reply[] = [
-    text('handover.sent', { reference, team: unitName(deps.kb.district, route.unit, state.language) }),
-    text(`handover.contact.${method}`, { byDate: expectedBy.toISOString(), team: unitName(deps.kb.district, route.unit, state.language) }),
+    text('handover.sent', { reference, team }),
+    text(`handover.contact.${method}`, { byDate: expectedBy.toISOString(), team }),
     ...(draft.urgent ? [text('handover.urgentMeanwhile'), ...numbers] : [text('handover.meanwhile')]),
     text('handover.withdrawHint', { reference }),
     actions(action('handover.withdraw', `${HANDOVER_ACTIONS.withdraw}${reference}`)),
