@@ -169,7 +169,10 @@ function onMessage(deps: EngineDeps, state: ConversationState, message: string):
   if (next.intake) {
     // Before the consent, a new question ends the offer and is answered instead.
     const early = next.intake.step === 'town' || next.intake.step === 'consent';
-    if (early && hasServiceNeed(deps, understood) && !deps.understanding.replyKind(message, next.language) && !(next.intake.step === 'town' && understood.municipality)) {
+    // Only a question with a service word ends it: "weiß nicht" or "ich wohne in Düsseldorf" at the town question is
+    // an answer, and gets the towns as buttons.
+    const question = hasServiceNeed(deps, understood) && understood.recognised && !deps.understanding.unsure(message, next.language);
+    if (early && question && !deps.understanding.replyKind(message, next.language) && !(next.intake.step === 'town' && understood.municipality)) {
       next = { ...next, intake: undefined };
     } else {
       return { ...intakeTurn(deps, next, { kind: 'text', text: message }), understood };
