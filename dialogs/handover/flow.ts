@@ -103,6 +103,11 @@ export function intakeTurn(deps: EngineDeps, state: ConversationState, input: In
       const help = draft.urgent ? crisisReplies(deps, [], state.language).filter((r) => r.type === 'crisis') : personReplies(deps, next).filter((r) => r.type === 'services');
       return { state: next, replies: [...outcome.replies, ...help, text('intake.consent.later'), actions(action('actions.person', 'person'))], events: [] };
     }
+    case 'elsewhere': {
+      const next = { ...state, intake: undefined };
+      const online = personReplies(deps, next, { outsideDistrict: true }).filter((r) => r.type === 'services');
+      return { state: next, replies: [text('intake.town.outside'), ...online], events: [] };
+    }
     case 'send':
       return sendHandover(deps, state, outcome.draft);
   }

@@ -98,6 +98,8 @@ export type IntakeInput = { kind: 'choice'; value: string } | { kind: 'text'; te
 type Outcome =
   | { kind: 'continue'; draft: IntakeDraft; replies: Reply[]; municipality?: string }
   | { kind: 'declined'; replies: Reply[] }
+  /** The person lives outside the district: no case management here, the counselling services reachable from anywhere. */
+  | { kind: 'elsewhere' }
   | { kind: 'cancelled'; replies: Reply[] }
   | { kind: 'send'; draft: IntakeDraft };
 
@@ -186,7 +188,7 @@ const STEP_LIST: Step[] = [
       const town = input.kind === 'choice' ? ctx.towns.find((t) => `town-${t.id}` === input.value)?.id : ctx.resolveTown(input.text);
       if (town) return { ok: true, municipality: town };
       // After one miss, the towns as buttons: nobody should fail on spelling.
-      return { ok: false, error: [text('intake.town.unknown'), actions(...ctx.towns.map((t) => ({ label: { text: t.name }, value: `${INTAKE}town-${t.id}` })), cancel)] };
+      return { ok: false, error: [text('intake.town.unknown'), actions(...ctx.towns.map((t) => ({ label: { text: t.name }, value: `${INTAKE}town-${t.id}` })), choice('town.elsewhereButton', 'elsewhere'), cancel)] };
     },
   },
   {
@@ -441,6 +443,8 @@ export function continueIntake(draft: IntakeDraft, input: IntakeInput, ctx: Inta
   if (kind === 'cancel' || (step.id === 'consent' && kind === 'no') || (step.id === 'town' && kind === 'no')) {
     return step.id === 'consent' || step.id === 'town' ? { kind: 'declined', replies: [text('intake.consent.declined')] } : { kind: 'cancelled', replies: [text('intake.cancelled')] };
   }
+
+  if (step.id === 'town' && kind === 'elsewhere') return { kind: 'elsewhere' };
 
   if (step.id === 'summary') {
     if (input.kind === 'choice' && input.value === 'send') return { kind: 'send', draft };
