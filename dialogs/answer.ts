@@ -1,5 +1,5 @@
 import { appliesTo, entriesFor } from '../knowledge/coverage.js';
-import type { Language, ServiceEntry } from '../knowledge/schema.js';
+import type { ServiceEntry } from '../knowledge/schema.js';
 import type { ConversationState } from './state.js';
 import type { EngineDeps, TurnResult } from './engine.js';
 import { ACTIONS } from './engine.js';
@@ -45,13 +45,17 @@ interface AnswerOptions {
   outsideDistrict?: boolean;
 }
 
-/** Languages whose speakers in the district mostly come from outside the EU (refugees, Ukrainians, Turkish citizens). */
-const MOSTLY_NON_EU = new Set<Language>(['ar', 'fa', 'uk', 'ru', 'tr']);
-
-/** A service only for EU citizens, asked about in a language whose speakers mostly are not: after the others among equals. */
-function onlyForEu(entry: ServiceEntry, language: Language): boolean {
+/** A service only for EU citizens, for someone whose language says they most likely are not one (the district file's list). */
+function onlyForEu(entry: ServiceEntry, outsideEu: boolean): boolean {
   const { eligibility } = entry.targetGroup;
-  return MOSTLY_NON_EU.has(language) && eligibility.length > 0 && eligibility.every((e) => e === 'eu-citizens');
+  return outsideEu && eligibility.length > 0 && eligibility.every((e) => e === 'eu-citizens');
+}
+
+/** Whether an entry serves where the person is: their town, no town known (anything but a town's own), or outside the district. */
+function reachable(entry: ServiceEntry, municipality: string | undefined, options: AnswerOptions): boolean {
+  if (options.outsideDistrict) return entry.area.scope === 'nationwide' || entry.area.scope === 'online';
+  if (options.withoutTown) return entry.area.scope !== 'municipalities';
+  return appliesTo(entry, municipality);
 }
 
 /** Orders a topic's entries: ranked ones first, then local before district, district before nationwide and online. */
@@ -60,13 +64,14 @@ function candidates(deps: EngineDeps, topic: string, state: ConversationState, o
   const pool = deps.kb.services.filter(
     (e) =>
       e.topics.includes(topic) &&
-      (options.outsideDistrict ? e.area.scope === 'nationwide' || e.area.scope === 'online' : options.withoutTown ? e.area.scope !== 'municipalities' : appliesTo(e, municipality)) &&
+      reachable(e, municipality, options) &&
       !(options.exclude ?? []).includes(e.id) &&
       (!options.childcare || e.childcare),
   );
   const rank = new Map((options.ranked ?? []).map((id, i) => [id, i]));
   const named = new Set(options.named);
   const scopeOrder = { municipalities: 0, district: 1, nationwide: 2, online: 3 } as const;
+  const outsideEu = deps.kb.district.languagesMostlyOutsideEu.includes(state.language);
   // The entry the person asked for by name comes first ("Kindergeld": the Familienkasse, not the local Sozialamt);
   // otherwise the topic's main entries, local before district before nationwide, those speaking the person's language first.
   return pool.sort((a, b) => {
@@ -75,7 +80,7 @@ function candidates(deps: EngineDeps, topic: string, state: ConversationState, o
     const asked = Number(!named.has(a.id)) - Number(!named.has(b.id));
     const primary = Number(a.topics[0] !== topic) - Number(b.topics[0] !== topic);
     const spoken = Number(!a.languages.includes(state.language)) - Number(!b.languages.includes(state.language));
-    const open = Number(onlyForEu(a, state.language)) - Number(onlyForEu(b, state.language));
+    const open = Number(onlyForEu(a, outsideEu)) - Number(onlyForEu(b, outsideEu));
     return asked || primary || scopeOrder[a.area.scope] - scopeOrder[b.area.scope] || spoken || open || ra - rb;
   });
 }

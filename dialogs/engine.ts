@@ -125,7 +125,6 @@ function onMessage(deps: EngineDeps, state: ConversationState, message: string):
   // A question "delete everything?" is answered by this message or not at all.
   const deciding = state.pending?.kind === 'deleteData';
   let next: ConversationState = deciding ? { ...state, pending: undefined } : { ...state };
-  const replies: Reply[] = [];
 
   if (understood.languageRequest && understood.languageRequest !== state.language) {
     next = { ...next, language: understood.languageRequest, languageChosen: true };
@@ -181,16 +180,7 @@ function onMessage(deps: EngineDeps, state: ConversationState, message: string):
 
   if (state.pending?.kind === 'town') {
     const town = understood.municipality ?? deps.understanding.towns.resolve(message);
-    if (town) {
-      next = { ...next, municipality: town, pending: undefined };
-      replies.push(text('town.noted', { town: deps.understanding.towns.name(town) ?? town }));
-      const original = state.pending.text || message;
-      const topic = state.lastTopics[0];
-      const again = state.pending.text ? deps.understanding.understand({ text: original, language: next.language, municipality: town }) : undefined;
-      const result = again ? answerUnderstood(deps, next, again, original) : topic ? answerTopic(deps, next, topic, {}) : undefined;
-      if (result) return { ...result, replies: [...replies, ...result.replies], understood };
-      return { state: next, replies: [...replies, text('welcome.howCanIHelp')], events: [], understood };
-    }
+    if (town) return { ...withTown(deps, next, town, state.pending.text || undefined), understood };
     if (deps.understanding.unsure(message, next.language)) return { ...withoutTown(deps, next, 'town.unsure'), understood };
     // The person asked something else instead of naming the town; a short message without a service word ("ich
     // wohne in Düsseldorf") still answers the question.
@@ -220,14 +210,22 @@ function onMessage(deps: EngineDeps, state: ConversationState, message: string):
   if (understood.municipality) next = { ...next, municipality: understood.municipality };
   // A town alone ("Goch", "47533"): noted, then the last answer for that town, or what Lotse helps with there.
   const alone = deps.understanding.towns.only(message);
-  if (alone) {
-    const noted = text('town.noted', { town: deps.understanding.towns.name(alone) ?? alone });
-    const topic = next.lastTopics[0];
-    const answer = topic && isServiceTopic(deps, topic) ? answerTopic(deps, { ...next, municipality: alone }, topic, {}) : undefined;
-    if (answer) return { ...answer, replies: [noted, ...answer.replies], understood };
-    return { state: { ...next, municipality: alone, misses: 0 }, replies: [noted, text('welcome.howCanIHelp'), topicExamples()], events: [], understood };
-  }
+  if (alone) return { ...withTown(deps, next, alone), understood };
   return { ...answerUnderstood(deps, next, understood, message), understood };
+}
+
+/**
+ * A town told (the answer to the town question, or a town alone): noted, then the question that waited for it
+ * (`waiting`), or else the last topic answered for that town, or else what Lotse helps with.
+ */
+function withTown(deps: EngineDeps, state: ConversationState, town: string, waiting?: string): TurnResult {
+  const next = { ...state, municipality: town, pending: undefined };
+  const noted = text('town.noted', { town: deps.understanding.towns.name(town) ?? town });
+  const topic = state.lastTopics[0];
+  const again = waiting ? deps.understanding.understand({ text: waiting, language: next.language, municipality: town }) : undefined;
+  const answer = again ? answerUnderstood(deps, next, again, waiting!) : topic && isServiceTopic(deps, topic) ? answerTopic(deps, next, topic, {}) : undefined;
+  if (answer) return { ...answer, replies: [noted, ...answer.replies] };
+  return { state: { ...next, misses: 0 }, replies: [noted, text('welcome.howCanIHelp'), topicExamples()], events: [] };
 }
 
 /**

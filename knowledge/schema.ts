@@ -73,6 +73,8 @@ export const districtSchema = z.object({
   municipalities: z.array(municipalitySchema).min(1),
   teams: z.array(teamSchema).min(1),
   welcomeCenter: z.object({ name: text, posts: z.array(thematicPostSchema).min(1) }),
+  /** Languages whose speakers here mostly come from outside the EU: services only for EU citizens come after the others for them. */
+  languagesMostlyOutsideEu: z.array(languageSchema).default([]),
 });
 export type District = z.infer<typeof districtSchema>;
 export type Municipality = z.infer<typeof municipalitySchema>;

@@ -120,8 +120,7 @@ export class HandoverService {
   private async queueClaimMessage(tx: Sql, row: HandoverRow, caseManagerName: string): Promise<void> {
     if (!row.conversation_id) return;
     // A unit the district file no longer lists keeps the name the record was sent with.
-    const named = unitName(this.kb.district, row.team_id, languageSchema.catch('de').parse(row.language));
-    const team = named === row.team_id ? (row.record?.unit.name ?? named) : named;
+    const team = unitName(this.kb.district, row.team_id, languageSchema.catch('de').parse(row.language), row.record?.unit.name);
     const reply: Reply = { type: 'text', message: { key: 'handover.claimed', params: { reference: row.reference, name: caseManagerName, team } } };
     await enqueue(tx, { handoverId: row.id, kind: 'proactive', target: row.channel, payload: { conversationId: row.conversation_id, language: row.language, replies: [reply] } });
   }

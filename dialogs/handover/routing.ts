@@ -31,10 +31,13 @@ export function municipalityName(district: District, id: string): string {
   return district.municipalities.find((m) => m.id === id)?.name ?? id;
 }
 
-/** A unit's name (team or post) in a language, German by default and where the district gives no other; the id of a unit it no longer lists. */
-export function unitName(district: District, unit: string, language: Language = 'de'): string {
+/**
+ * A unit's name (team or post) in a language, German by default and where the district gives no other.
+ * @param unlisted the name of a unit the district file no longer lists (by default its id)
+ */
+export function unitName(district: District, unit: string, language: Language = 'de', unlisted = unit): string {
   const found = district.teams.find((t) => t.id === unit) ?? district.welcomeCenter.posts.find((p) => p.id === unit);
-  if (!found) return unit;
+  if (!found) return unlisted;
   return (language !== 'de' && found.names[language]) || found.name;
 }
 

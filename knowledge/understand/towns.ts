@@ -36,8 +36,7 @@ export class TownFinder {
 
   /** A town named exactly (after normalisation) or by postal code anywhere in a message. */
   findIn(text: string): string | undefined {
-    // Turkish separates suffixes from names with an apostrophe ("Kleve'de"): keep the name whole.
-    const words = normalise(text.replace(/['’ʼ`]/g, ' ')).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+    const words = wordsOf(text);
     for (const w of words) {
       if (w.length === 5 && /^\d{5}$/.test(w)) {
         const id = this.byPostalCode.get(w);
@@ -72,7 +71,7 @@ export class TownFinder {
 
   /** The town a message consists of, and nothing else ("Goch", "47533", "Emmerich am Rhein!"). */
   only(text: string): string | undefined {
-    const words = normalise(text).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+    const words = wordsOf(text);
     if (words.length === 1 && /^\d{5}$/.test(words[0]!)) return this.byPostalCode.get(words[0]!);
     return this.byName.get(words.join(' '));
   }
@@ -100,6 +99,11 @@ export class TownFinder {
   name(id: string): string | undefined {
     return this.municipalities.find((m) => m.id === id)?.name;
   }
+}
+
+/** A text's normalised words. Turkish separates suffixes from names with an apostrophe ("Kleve'de"): the name stays whole. */
+function wordsOf(text: string): string[] {
+  return normalise(text.replace(/['’ʼ`]/g, ' ')).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
 }
 
 /** Typos accepted in a town's name: one from four letters (in a short name not in the first: "Gooch", not "Hoch"), two from eight. */
