@@ -113,7 +113,7 @@ function onAction(deps: EngineDeps, current: ConversationState, value: string): 
     const topic = value.slice(ACTIONS.topic.length);
     if (!isServiceTopic(deps, topic)) return { state, replies: [text('error.unknownAction')], events: [] };
     if (needsTown(deps, topic, state)) {
-      return { state: { ...state, pending: { kind: 'town', text: '', attempts: 0 }, lastTopics: [topic] }, replies: [text('town.ask')], events: [] };
+      return { state: { ...state, pending: { kind: 'town', text: '', attempts: 0 }, lastTopics: [topic] }, replies: [townQuestion(state)], events: [] };
     }
     return answerTopic(deps, state, topic, {});
   }
@@ -189,7 +189,7 @@ function onMessage(deps: EngineDeps, state: ConversationState, message: string):
     } else {
       const attempts = state.pending.attempts + 1;
       if (attempts >= 2) return { ...withoutTown(deps, next, 'town.unknownFallback'), understood };
-      return { state: { ...next, pending: { ...state.pending, attempts } }, replies: [text('town.unknown'), actions(action('town.elsewhereButton', ACTIONS.elsewhere))], events: [], understood };
+      return { state: { ...next, pending: { ...state.pending, attempts } }, replies: [text('town.unknown'), actions(action(state.onBehalf ? 'town.elsewhereButtonOnBehalf' : 'town.elsewhereButton', ACTIONS.elsewhere))], events: [], understood };
     }
   }
 
@@ -239,6 +239,9 @@ function withoutTown(deps: EngineDeps, state: ConversationState, reason: 'town.u
   return answer ? { ...answer, replies: [text(reason), ...answer.replies] } : { state: next, replies: [text(reason), text('welcome.howCanIHelp'), topicExamples()], events: [] };
 }
 
+/** The town question; a volunteer is asked where the person or family they ask for lives. */
+const townQuestion = (state: ConversationState): Reply => text(state.onBehalf ? 'town.askOnBehalf' : 'town.ask');
+
 /** Decides the answer for an understood message (no pending question in the way). */
 function answerUnderstood(deps: EngineDeps, state: ConversationState, understood: Understood, original: string): TurnResult {
   const top = understood.topics[0]?.id;
@@ -275,12 +278,12 @@ function answerUnderstood(deps: EngineDeps, state: ConversationState, understood
     const told = state.age ?? statedAge(original, deps.understanding.ageWords(state.language));
     if (told !== undefined) state = { ...state, age: told };
     if (state.age === undefined) {
-      return { state: { ...state, pending: { kind: 'age', text: original, attempts: 0 }, lastTopics: [topic] }, replies: [text('age.ask')], events: [] };
+      return { state: { ...state, pending: { kind: 'age', text: original, attempts: 0 }, lastTopics: [topic] }, replies: [text(state.onBehalf ? 'age.askOnBehalf' : 'age.ask')], events: [] };
     }
     topic = counsellingFor(state.age);
   }
   if (needsTown(deps, topic, state)) {
-    return { state: { ...state, pending: { kind: 'town', text: original, attempts: 0 }, lastTopics: [topic] }, replies: [text('town.ask')], events: [] };
+    return { state: { ...state, pending: { kind: 'town', text: original, attempts: 0 }, lastTopics: [topic] }, replies: [townQuestion(state)], events: [] };
   }
   const ranked = understood.entries.map((e) => e.id);
   const result = answerTopic(deps, { ...state, recent: remember(state, original, understood.topics.slice(0, 2).map((t) => t.id)) }, topic, { ranked, named: understood.named });

@@ -55,7 +55,13 @@ export interface Understood {
 
 /** Volunteering and meeting people; in a volunteer's message its words mostly name the writer, weighed by ROLE. */
 const COMMUNITY = 'community';
+/** The set of the community topic alone, for `bestService`'s exception. */
+const ONLY_COMMUNITY: ReadonlySet<string> = new Set([COMMUNITY]);
 const ROLE = 0.5;
+/** Up to this many words, a volunteer's message naming no need but the role ("ich bin Ehrenamtliche") only introduces the writer. */
+const ROLE_ONLY = 5;
+/** A question mark, Latin or Arabic. */
+const QUESTION_MARK = /[?؟]/;
 /** What an entry's own keyword adds to its score: it leads the entries of its topic. */
 const NAMED = 0.5;
 /** Weights: lexicon keywords count fully, words of example phrases less, German loanwords in another language a bit less. */
@@ -460,6 +466,9 @@ export class Understanding {
     // makes no life area of its own (added after the situation was read).
     // A clear keyword match is not second-guessed (as with the profile). A message about the assistant itself (privacy,
     // a greeting) or only saying whom one asks for is left to the lexicon.
+    // "I am a volunteer" alone introduces the writer, it asks for nothing yet: the volunteer mode asks what the family needs.
+    // "What are my tasks as a volunteer?" is a question about volunteering.
+    if (onBehalf && tokens.length <= ROLE_ONLY && !QUESTION_MARK.test(text) && this.bestService(topicScores, ONLY_COMMUNITY) < MIN_TOPIC) topicScores.delete(COMMUNITY);
     const lexical = this.bestService(topicScores);
     const aboutControl = (onBehalf || deleteData) && lexical < MIN_TOPIC;
     const learned = lexical >= PROFILE_SKIP || aboutControl || this.controlOutweighs(topicScores, lexical) ? [] : model.classifier().classifyWords(words.map(LEARNED_OF), LEARNED_TOP);
@@ -494,10 +503,12 @@ export class Understanding {
     // call the emergency services?"): when the emergency topic outweighs every service, the help numbers are the answer,
     // as information, without the urgent handover.
     const emergencyInfo = !crisis && !chatOnly && (topicScores.get('emergency') ?? 0) >= Math.max(MIN_TOPIC, strongestService, oos);
-    const outOfScope = !crisis && !person && !chatOnly && !emergencyInfo && bestService < MIN_TOPIC && (oos > 0 || (topicScores.get('privacy') ?? 0) < 0.5);
+    const outOfScope = !crisis && !person && !chatOnly && !emergencyInfo && !aboutControl && bestService < MIN_TOPIC && (oos > 0 || (topicScores.get('privacy') ?? 0) < 0.5);
 
+    // A message only saying whom one asks for, or asking to delete the data, names no service by a weak hint.
+    const weakest = aboutControl ? MIN_TOPIC : MIN_TOPIC * 0.5;
     const scored = [...topicScores]
-      .filter(([id, s]) => s > 0 && (!this.serviceTopics.has(id) || s >= MIN_TOPIC * 0.5))
+      .filter(([id, s]) => s > 0 && (!this.serviceTopics.has(id) || s >= weakest))
       .sort((a, b) => b[1] - a[1])
       .map(([id, s]) => ({ id, score: round(s / (s + 1)) }));
     // A recognised service need outranks greetings, out-of-scope words and other control topics in the same message.
@@ -517,7 +528,7 @@ export class Understanding {
     // Most messages name no town: the words tell so without normalising the text again. Apostrophes ("Kleve'de") take the full path.
     const municipality = input.municipality ?? (APOSTROPHE.test(input.text) || words.some((w) => w.town) ? this.towns.findIn(input.text) : undefined);
     const named = outOfScope ? [] : this.entryNames.get(lang)!.scan(tokens).map((n) => n.label);
-    const entries = outOfScope ? [] : this.rankEntries(ranked, hits, municipality, named);
+    const entries = outOfScope || aboutControl ? [] : this.rankEntries(ranked, hits, municipality, named);
 
     return {
       language: lang,

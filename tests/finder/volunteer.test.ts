@@ -45,6 +45,40 @@ describe('the chat in volunteer mode', () => {
     expect(keys(first.replies)).toContain('finder:volunteer.noted');
   });
 
+  /** The role alone introduces the writer: no volunteering services, the mode, and the question what it is about. */
+  test.each([
+    ['de', 'Ich bin Ehrenamtliche'],
+    ['de', 'hallo ich bin ehrenamtlicher helfer'],
+    ['en', 'I am a volunteer'],
+    ['ru', 'я волонтер'],
+    ['ar', 'أنا متطوعة'],
+    ['tr', 'merhaba ben gönüllüyüm'],
+  ])('%s: "%s" alone switches the mode on, with no volunteering offers', (language, text) => {
+    const u = deps.understanding.understand({ text });
+    expect(u.onBehalf).toBe(true);
+    expect(u.topics.map((t) => t.id)).not.toContain('community');
+    expect(u.outOfScope).toBe(false);
+    const first = runTurn(deps, { ...initialState(language as (typeof LANGUAGES)[number]), languageChosen: true }, { kind: 'message', text });
+    expect(keys(first.replies)).toEqual(['finder:volunteer.noted']);
+    expect(first.state.onBehalf).toBe(true);
+  });
+
+  test('a volunteer is asked where the family lives and how old the person is, not where they live themselves', () => {
+    const first = runTurn(deps, { ...initialState('de'), languageChosen: true }, { kind: 'message', text: 'Ich bin Ehrenamtliche' });
+    const town = runTurn(deps, first.state, { kind: 'message', text: 'Die Familie sucht einen Kitaplatz' });
+    expect(keys(town.replies)).toEqual(['town.askOnBehalf']);
+    const unknown = runTurn(deps, town.state, { kind: 'message', text: 'Düsseldorf' });
+    expect(unknown.replies.flatMap((r) => (r.type === 'actions' ? r.actions.map((a) => a.label.key) : []))).toEqual(['town.elsewhereButtonOnBehalf']);
+    const age = runTurn(deps, first.state, { kind: 'message', text: 'Der Sohn sucht Beratung beim Migrationsdienst' });
+    expect(keys(age.replies)).toEqual(['age.askOnBehalf']);
+  });
+
+  test('a volunteer who wants to volunteer more still gets the volunteering offers', () => {
+    const u = deps.understanding.understand({ text: 'ich bin ehrenamtlich tätig und suche einen sportverein für die kinder der familie' });
+    expect(u.onBehalf).toBe(true);
+    expect(u.topics[0]?.id).toBe('community');
+  });
+
   test('later answers carry the referral-sheet link for exactly the services shown', () => {
     const first = runTurn(deps, { ...initialState('de'), languageChosen: true }, { kind: 'message', text: 'Ich frage für meine Nachbarin' });
     const second = runTurn(deps, first.state, { kind: 'message', text: 'Sie sucht einen Integrationskurs mit Kinderbetreuung in Kleve' });
