@@ -58,6 +58,15 @@ describe('language detection', () => {
     expect(u.understand({ text: 'rabota', conversationLanguage: 'de' }).language).toBe('de');
   });
 
+  test('a first message that is a greeting or thanks of one language only, typed without accents, is that language', () => {
+    for (const [text, language] of [['buna ziua', 'ro'], ['Buna!', 'ro'], ['multumesc frumos', 'ro'], ['dzien dobry', 'pl'], ['tesekkurler', 'tr'], ['thank you', 'en'], ['guten morgen', 'de']] as const) {
+      expect(u.understand({ text }).language, text).toBe(language);
+    }
+    // Words of several languages decide nothing; in a conversation, a short message keeps its language.
+    expect(u.understand({ text: 'hallo' }).language).toBe('de');
+    expect(u.understand({ text: 'buna ziua', conversationLanguage: 'de' }).language).toBe('de');
+  });
+
   test('work problems typed in Latin letters: Russian, Ukrainian, Finglish', () => {
     for (const [text, language] of [['rabotodatel ne platit zarplatu', 'ru'], ['robotodavets ne platyt zarplatnyu', 'uk'], ['karfarma hoghugh nemide', 'fa']] as const) {
       expect(u.understand({ text }), text).toMatchObject({ language, topics: [expect.objectContaining({ id: 'work.rights' })] });

@@ -45,6 +45,8 @@ export interface LanguageGuess {
   confident: boolean;
   /** True for Arabic or Persian written in Latin letters (Arabizi, Finglish). */
   transliterated: boolean;
+  /** The message is a greeting, thanks or goodbye of this language only. */
+  greeting?: boolean;
 }
 
 /**
@@ -56,11 +58,19 @@ export interface LanguageGuess {
 export class LanguageDetector {
   private readonly stopwords = new Map<Language, Set<string>>();
   private readonly markers = new Map<Language, Set<string>>();
+  /** Greetings, thanks and goodbyes in Latin letters, with the one language whose lexicon has them (null: several). */
+  private readonly courtesy = new Map<string, Language | null>();
 
   constructor(lexicons: Lexicons) {
     for (const [lang, lexicon] of Object.entries(lexicons) as Array<[Language, Lexicons[Language]]>) {
       this.stopwords.set(lang, new Set(lexicon.stopwords.map(normalise)));
       if (lexicon.translit) this.markers.set(lang, new Set(lexicon.translit.markers.map(normalise)));
+      for (const term of [...(lexicon.topics['smalltalk']?.keywords ?? []), ...lexicon.thanks, ...lexicon.farewell]) {
+        if (dominantScript(term) !== 'latin') continue;
+        const key = tokenize(normalise(term)).join(' ');
+        const known = this.courtesy.get(key);
+        this.courtesy.set(key, known === undefined || known === lang ? lang : null);
+      }
     }
   }
 
@@ -117,6 +127,10 @@ export class LanguageDetector {
       if (translit && !translit.tied && translit.hits === tokens.length && tokens.length <= 2 && cueStrength < 1.5) {
         return { language: translit.language, confident: true, transliterated: true };
       }
+      // A first message that is a greeting, thanks or goodbye of one language only, typed without its letters' accents
+      // ("buna ziua", "dzien dobry", "tesekkurler"): too short for tinyld, and the language it greets in is the answer.
+      const greeting = conversationLanguage ? undefined : this.courtesy.get(tokens.join(' '));
+      if (greeting) return { language: greeting, confident: true, transliterated: false, greeting: true };
     }
 
     const ranked = [...scores].sort((a, b) => b[1] - a[1]);

@@ -5,7 +5,7 @@ import MiniSearch from 'minisearch';
 import { EntrySearch } from '../search.js';
 import { TermMemoSearch } from '../termMemoSearch.js';
 import { appliesTo } from '../coverage.js';
-import { LanguageDetector, dominantScript, repairMojibake } from './language.js';
+import { LanguageDetector, dominantScript, repairMojibake, type LanguageGuess } from './language.js';
 import { TermMatcher, type LabelScore, type Resolution, type TermSource } from './matcher.js';
 import { TownFinder } from './towns.js';
 import { TopicClassifier, type Example, type LearnedWord } from './classifier.js';
@@ -351,12 +351,12 @@ export class Understanding {
   understand(input: UnderstandInput): Understood {
     const text = repairMojibake(input.text);
     const tokens = tokenize(normalise(text));
-    const guess = input.language
-      ? { language: input.language, transliterated: false }
+    const guess: LanguageGuess = input.language
+      ? { language: input.language, confident: true, transliterated: false }
       : this.detector.detect(input.text, input.conversationLanguage, tokens);
     // A first message made only of German words ("Kita?", "Jobcenter Termin") is German.
     const german = this.models.get('de')!;
-    const lang = !input.language && !input.conversationLanguage && !guess.transliterated && tokens.length > 0 && tokens.length <= 3 && dominantScript(input.text) === 'latin' && tokens.every((t) => german.topics.knows(stem(t, 'de')))
+    const lang = !input.language && !input.conversationLanguage && !guess.transliterated && !guess.greeting && tokens.length > 0 && tokens.length <= 3 && dominantScript(input.text) === 'latin' && tokens.every((t) => german.topics.knows(stem(t, 'de')))
       ? 'de'
       : guess.language;
     const model = this.models.get(lang)!;

@@ -68,7 +68,7 @@ describe('the chat in volunteer mode', () => {
     const town = runTurn(deps, first.state, { kind: 'message', text: 'Die Familie sucht einen Kitaplatz' });
     expect(keys(town.replies)).toEqual(['town.askOnBehalf']);
     const unknown = runTurn(deps, town.state, { kind: 'message', text: 'Düsseldorf' });
-    expect(unknown.replies.flatMap((r) => (r.type === 'actions' ? r.actions.map((a) => a.label.key) : []))).toEqual(['town.elsewhereButtonOnBehalf']);
+    expect(unknown.replies.flatMap((r) => (r.type === 'actions' ? r.actions.map((a) => ('key' in a.label ? a.label.key : a.label.text)) : []))).toEqual(['town.elsewhereButtonOnBehalf']);
     const age = runTurn(deps, first.state, { kind: 'message', text: 'Der Sohn sucht Beratung beim Migrationsdienst' });
     expect(keys(age.replies)).toEqual(['age.askOnBehalf']);
   });
