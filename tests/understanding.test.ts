@@ -182,6 +182,16 @@ describe('understanding', () => {
     expect(r.topics[0]?.id).toBe('human');
   });
 
+  test('a wish for a person comes first when no need is named, however the words resemble a service', () => {
+    // "Berater" resembles "Schulberatung", and a profile of the school topic holds "sprechen": no school question.
+    for (const text of ['berater sprechen', 'ich will mit einem berater sprechen']) {
+      expect(u.understand({ text }).topics[0]?.id, text).toBe('human');
+    }
+    // A named need stays first, with the offer of a person.
+    const named = u.understand({ text: 'Kann ich mit einem Berater über meinen Integrationskurs sprechen?' });
+    expect(named.topics[0]?.id).toMatch(/^language-course\./);
+  });
+
   test.each([
     ['ar', 'ma baqitch bghit n3ich, safi 3yit', 'suicide'],
     ['ar', 'bade ente7er', 'suicide'],

@@ -72,6 +72,8 @@ const MAX_SPREAD = 3;
 const LOANWORD = 0.8;
 /** The general counselling services, referred to when no more specific service fits. */
 const GENERAL_COUNSELLING = new Set(['counselling.youth', 'counselling.adult']);
+/** The same, and in a volunteer's message the community topic, whose words there name the writer (see ROLE). */
+const GENERAL_OR_ROLE = new Set([...GENERAL_COUNSELLING, COMMUNITY]);
 
 /** Small talk that is no greeting: thanks, or leave-taking. */
 export type Courtesy = 'thanks' | 'farewell';
@@ -416,6 +418,8 @@ export class Understanding {
     const told = tokens.length >= TOLD ? this.toldNeed(model, words) : UNTOLD;
     const asksPerson = (cueScores.get('person') ?? 0) >= 0.5 || (topicScores.get('human') ?? 0) >= 1;
     const person = asksPerson || told.need === 'person';
+    // The strongest need the message's own words name, before full text and profiles add their resemblance.
+    const namedNeed = this.bestService(topicScores, onBehalf ? GENERAL_OR_ROLE : GENERAL_COUNSELLING);
     // Entries: full text in the message's language. It re-ranks topics the lexicon found, never adds one.
     const query = queryTerms(tokens, words);
     const hits = this.search.search(query, lang, 12);
@@ -522,7 +526,7 @@ export class Understanding {
     // "A counsellor should call me" asks for a person; the counselling services are no need of their own there.
     // Only when the cues ask for one: a person the escalation classifier reads into a story is offered, but leaves the
     // ranking alone ("is there someone who advises young people like me?" still asks for the counselling service).
-    if (asksPerson && this.bestService(topicScores, GENERAL_COUNSELLING) < AREA) ranked = [ranked.find((t) => t.id === 'human')!, ...ranked.filter((t) => t.id !== 'human')];
+    if (asksPerson && namedNeed < AREA) ranked = [ranked.find((t) => t.id === 'human')!, ...ranked.filter((t) => t.id !== 'human')];
     if (crisis) ranked = [{ id: 'emergency', score: 1 }, ...ranked.filter((t) => t.id !== 'emergency')];
 
     // Most messages name no town: the words tell so without normalising the text again. Apostrophes ("Kleve'de") take the full path.
