@@ -43,6 +43,28 @@ describe('language detection', () => {
     expect(u.understand({ text: 'здравейте', conversationLanguage: 'ar' }).language).toBe('bg');
   });
 
+  test('in a conversation, loanwords, addresses, keyboard mashing and own-language words keep its language', () => {
+    // German loanwords and a town, longer than a word: still no switch from Ukrainian, Arabic or Turkish.
+    expect(u.understand({ text: 'Jobcenter Termin', conversationLanguage: 'uk' }).language).toBe('uk');
+    expect(u.understand({ text: 'Integrationskurs Goch', conversationLanguage: 'ar' }).language).toBe('ar');
+    expect(u.understand({ text: 'Jobcenter Termin', conversationLanguage: 'tr' }).language).toBe('tr');
+    // An e-mail address is no language; nor is mashing the keyboard.
+    expect(u.understand({ text: 'helga.m@web.de', conversationLanguage: 'de' }).language).toBe('de');
+    expect(u.understand({ text: 'meine mail ist ahmet.yilmaz@gmail.com', conversationLanguage: 'tr' }).language).toBe('de');
+    expect(u.understand({ text: 'asdkjh qwe zzz', conversationLanguage: 'de' }).language).toBe('de');
+    // "tamam" is Turkish in a Turkish conversation, not Arabizi.
+    expect(u.understand({ text: 'tamam', conversationLanguage: 'tr' }).language).toBe('tr');
+    // A German sentence with function words does switch, also in an Arabic conversation.
+    expect(u.understand({ text: 'Ich suche einen Integrationskurs', conversationLanguage: 'ar' }).language).toBe('de');
+  });
+
+  test('a language named in telling about someone is no request to switch; asking to answer in it is', () => {
+    expect(u.understand({ text: 'my wife speaks only turkish, is there a german course with childcare in goch' }).languageRequest).toBeUndefined();
+    expect(u.understand({ text: 'do I need to register my address as a Polish worker in Straelen' }).languageRequest).toBeUndefined();
+    expect(u.understand({ text: 'can you speak english please', conversationLanguage: 'de' }).languageRequest).toBe('en');
+    expect(u.understand({ text: 'Können Sie bitte auf Arabisch antworten, ich verstehe kein Deutsch' }).languageRequest).toBe('ar');
+  });
+
   test('Russian and Bulgarian typed in Latin letters are recognised as such', () => {
     const russian = u.understand({ text: 'zdravstvuyte, gde mozhno nayti vracha dlya rebenka' });
     expect(russian).toMatchObject({ language: 'ru', transliterated: true });

@@ -12,6 +12,12 @@ const CANDIDATES: Record<Script, Language[]> = {
   other: [],
 };
 
+/** E-mail addresses and links. */
+const ADDRESSES = /[^\s@]+@[^\s@]+\.[^\s@]+|https?:\/\/\S+|www\.\S+/giu;
+
+/** Below this accuracy tinyld cannot place a text in any language (keyboard mashing, names). */
+const TINYLD_UNSURE = 0.5;
+
 /** From this many letters on, tinyld's vote counts fully. */
 const TINYLD_FULL = 40;
 
@@ -60,11 +66,22 @@ export class LanguageDetector {
   private readonly markers = new Map<Language, Set<string>>();
   /** Greetings, thanks and goodbyes in Latin letters, with the one language whose lexicon has them (null: several). */
   private readonly courtesy = new Map<string, Language | null>();
+  /** The words of every lexicon's terms (topics, cues), any language: a message with none of them is no language's. */
+  private readonly words = new Set<string>();
+  /** The words of the German lexicon's terms: loanwords in every language ("Jobcenter", "Termin", "Integrationskurs"). */
+  private readonly germanWords = new Set<string>();
 
   constructor(lexicons: Lexicons) {
     for (const [lang, lexicon] of Object.entries(lexicons) as Array<[Language, Lexicons[Language]]>) {
       this.stopwords.set(lang, new Set(lexicon.stopwords.map(normalise)));
       if (lexicon.translit) this.markers.set(lang, new Set(lexicon.translit.markers.map(normalise)));
+      const terms = [...Object.values(lexicon.topics).flatMap((t) => [...t.keywords, ...t.phrases]), ...Object.values(lexicon.crisis).flat(), ...lexicon.person, ...lexicon.trouble];
+      for (const term of terms) {
+        for (const word of tokenize(normalise(term))) {
+          this.words.add(word);
+          if (lang === 'de') this.germanWords.add(word);
+        }
+      }
       for (const term of [...(lexicon.topics['smalltalk']?.keywords ?? []), ...lexicon.thanks, ...lexicon.farewell]) {
         if (dominantScript(term) !== 'latin') continue;
         const key = tokenize(normalise(term)).join(' ');
@@ -78,7 +95,10 @@ export class LanguageDetector {
    * @param tokens the text's normalised tokens, when the caller has them already (they are computed once per message)
    */
   detect(raw: string, conversationLanguage?: Language, tokens?: readonly string[]): LanguageGuess {
-    const text = repairMojibake(raw);
+    // An e-mail address or a link is written in no language ("helga.m@web.de" is no Turkish).
+    const repaired = repairMojibake(raw);
+    const text = repaired.replace(ADDRESSES, ' ');
+    if (text !== repaired) tokens = undefined;
     const script = dominantScript(text);
     const candidates = CANDIDATES[script];
     const fallback = conversationLanguage ?? 'de';
@@ -106,10 +126,12 @@ export class LanguageDetector {
     // tinyld is the costly step: skip it when letters and stop words already decide clearly.
     const [first, next] = [...scores.values()].sort((a, b) => b - a);
     const decided = (first ?? 0) - (next ?? 0) >= 3;
+    let tinyldSure = 0;
     if (letters >= 4 && !decided) {
       // On a short text tinyld's vote rests on a word or two ("Sprachcafé" reads as English): three function words outweigh it.
       const weight = 2 * Math.min(1, letters / TINYLD_FULL);
       for (const { lang, accuracy } of detectAll(text, { only: candidates })) {
+        tinyldSure = Math.max(tinyldSure, accuracy);
         if (scores.has(lang as Language)) scores.set(lang as Language, scores.get(lang as Language)! + weight * accuracy);
       }
     }
@@ -124,13 +146,26 @@ export class LanguageDetector {
         return { language: translit.language, confident: true, transliterated: true };
       }
       // A greeting or thanks of one or two words, each a marker of one language only ("zdraveite", "blagodarya").
-      if (translit && !translit.tied && translit.hits === tokens.length && tokens.length <= 2 && cueStrength < 1.5) {
+      // In a conversation in Latin letters such a word is mostly that language's own ("tamam" in Turkish is no Arabizi).
+      const latinConversation = conversationLanguage !== undefined && CANDIDATES.latin.includes(conversationLanguage);
+      if (translit && !translit.tied && translit.hits === tokens.length && tokens.length <= 2 && cueStrength < 1.5 && !latinConversation) {
         return { language: translit.language, confident: true, transliterated: true };
       }
       // A first message that is a greeting, thanks or goodbye of one language only, typed without its letters' accents
       // ("buna ziua", "dzien dobry", "tesekkurler"): too short for tinyld, and the language it greets in is the answer.
       const greeting = conversationLanguage ? undefined : this.courtesy.get(tokens.join(' '));
       if (greeting) return { language: greeting, confident: true, transliterated: false, greeting: true };
+    }
+
+    // In a conversation, German loanwords and names without a function word of any language ("Jobcenter Termin",
+    // "Integrationskurs Goch") are no switch to German, nor to the language tinyld guesses for them; nor is a message
+    // without a word of any lexicon that tinyld cannot place either ("asdkjh qwe"; "szukam pracy" it places).
+    // Single letters ("zzz" normalises to "z", a Polish preposition) say nothing here.
+    const words = tokens.filter((t) => t.length > 1);
+    if (conversationLanguage && script === 'latin' && cueStrength === 0 && words.length > 0 && !this.anyStopword(words)) {
+      const loanwords = words.some((t) => this.germanWords.has(t)) && words.every((t) => this.germanWords.has(t) || !this.words.has(t));
+      const noLanguage = tinyldSure < TINYLD_UNSURE && words.every((t) => !this.words.has(t));
+      if (loanwords || noLanguage) return { language: conversationLanguage, confident: false, transliterated: false };
     }
 
     const ranked = [...scores].sort((a, b) => b[1] - a[1]);
@@ -146,6 +181,11 @@ export class LanguageDetector {
       return { language: conversationLanguage, confident: false, transliterated: false };
     }
     return { language: best![0], confident: !short || cueStrength >= 2, transliterated: false };
+  }
+
+  private anyStopword(tokens: readonly string[]): boolean {
+    for (const stop of this.stopwords.values()) for (const t of tokens) if (stop.has(t)) return true;
+    return false;
   }
 
   /** The language whose markers the tokens hit most. */

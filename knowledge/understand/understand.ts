@@ -663,22 +663,29 @@ interface Candidate {
 }
 
 /**
- * A typed request to switch the language ("auf Arabisch bitte", "English", "по-українськи"): a language named with a
- * switch word, or alone in a short message. German named in a question about
- * language courses is the language to learn ("a German course"), not a switch.
+ * A typed request to switch the language ("auf Arabisch bitte", "English", "по-українськи"): a language named right
+ * next to a switch word, or alone in a short message. A language named further from one is something told ("my wife
+ * speaks only Turkish", "a Polish family in Kerken"), and German named in a question about language courses is the
+ * language to learn ("a German course"): no switch.
  */
 function languageRequest(tokens: readonly string[], words: readonly Word[], model: LanguageModel, serviceTopic: string | undefined): { languageRequest?: Language; languageMenu?: true } {
   let named: Language | undefined;
+  let from = 0;
+  let to = 0;
   for (let i = 0; i < words.length && !named; i++) {
     named = words[i]!.names;
-    if (!named && words[i]!.nameStart && i + 1 < tokens.length) named = model.names.get(`${tokens[i]} ${tokens[i + 1]}`);
+    if (!named && words[i]!.nameStart && i + 1 < tokens.length) {
+      named = model.names.get(`${tokens[i]} ${tokens[i + 1]}`);
+      if (named) to = i + 1;
+    } else to = i;
+    from = i;
   }
   // "change language", "сменить язык", "تغيير اللغة": only words of switching, no language named: the menu.
   if (!named && tokens.length >= 2 && tokens.length <= 4 && words.some((w) => w.switchWord) && tokens.every((t, i) => words[i]!.switchWord || model.stopwords.has(t))) {
     return { languageMenu: true };
   }
   if (!named || (named === 'de' && serviceTopic?.startsWith('language-course'))) return {};
-  const switching = tokens.length <= 3 || words.some((w) => w.switchWord);
+  const switching = tokens.length <= 3 || Boolean(words[from - 1]?.switchWord || words[to + 1]?.switchWord);
   return switching ? { languageRequest: named } : {};
 }
 

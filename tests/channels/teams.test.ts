@@ -176,7 +176,7 @@ describe('Teams: handover cards in the team channel, claimed from the card (anon
     expect(card).toMatchObject({ type: 'AdaptiveCard', version: '1.5' });
     const facts = Object.fromEntries(card.body.find((b: any) => b.type === 'FactSet').facts.map((f: any) => [f.title, f.value]));
     expect(facts).toMatchObject({ Nummer: reference, Team: 'Team 3 Mitte', Dringlichkeit: 'Frist', 'Vorgeschlagene Fallart': 'Prozesshafte Begleitung', Status: 'neu' });
-    expect(facts['Themen']).toContain('Weitere Deutschkurse');
+    expect(facts['Themen']).toContain('Integrationskurs');
     expect(facts['Kontakt bis']).toMatch(/^\p{L}{2}\., \d{1,2}\. \p{L}+ 20\d\d$/u);
     expect(card.actions).toEqual([
       { type: 'Action.Execute', title: 'Übernehmen', verb: 'claim', data: { handoverId } },
