@@ -223,6 +223,16 @@ describe('understanding', () => {
     ['uk', 'у дитини температура 40 і судоми, що робити', 'medical'],
     ['ru', 'мужу плохо с сердцем', 'medical'],
     ['ru', 'болит грудь', 'medical'],
+    // Poisoning, parents beating a child, a neighbour beating a child, in Latin letters (second round of testers).
+    ['en', 'my son swallowed cleaning liquid', 'medical'],
+    ['pl', 'dziecko wypiło płyn do czyszczenia', 'medical'],
+    ['de', 'ich bin 15 meine eltern schlagen mich', 'child'],
+    ['pl', 'mam 15 lat rodzice mnie biją', 'child'],
+    ['en', 'my parents beat me, I am 14', 'child'],
+    ['uk', "батько б'є сина", 'child'],
+    ['uk', "сусід б'є свою дитину, я чую як вона кричить", 'child'],
+    ['bg', 'maja mi me bie', 'violence'],
+    ['ar', 'ma fi makan anam fih el leila', 'homeless'],
   ] as const)('a crisis as testers wrote it, in the writer\'s language (%s: "%s")', (language, text, kind) => {
     const r = u.understand({ text });
     expect(r).toMatchObject({ language, crisis: true, escalation: 'urgent' });
@@ -238,6 +248,7 @@ describe('understanding', () => {
 
   test('everyday words that look like crisis words are no crisis; the crisis words still are', () => {
     for (const text of [
+      'я умираю от скуки, хочу на курсы немецкого',
       // "бо" (because) was the stem of "боюся" (I fear) in "боюся чоловіка".
       'Синові 4 роки, ми переїжджаємо до Кранненбурга, бо чоловік отримав там роботу. Як зареєструвати його в Кіту?',
       // "dönüyorum" (I return) is one letter from "dövüyor" (beats).
