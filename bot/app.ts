@@ -16,7 +16,7 @@ import { loadEscalationExamplesOrThrow } from '../knowledge/escalation.js';
 import { Understanding } from '../knowledge/understand/understand.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
-import { createI18n, readLocales } from './i18n.js';
+import { createI18n, messageLookup, readLocales } from './i18n.js';
 import { ConversationService } from './conversation.js';
 import { Router, HttpError, clientIp, requestOrigin } from './http.js';
 import { RateLimiter } from './limits.js';
@@ -86,11 +86,12 @@ export async function createApp(config: Config, options: { store?: Store; log?: 
   const retention = retentionPolicy(config);
   const { kb, understanding } = buildUnderstanding(config.KNOWLEDGE_DIR);
   const store = options.store ?? (await openStore({ ...(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : {}), dataDir: config.DATA_DIR }));
-  const i18n = await createI18n();
+  const locales = readLocales();
+  const i18n = await createI18n(locales);
   const proactive = new ProactiveMessenger();
   const handover = buildHandoverDeps(kb, config.STAFF_FILE);
   const handovers = new HandoverService(kb, handover.staff, i18n);
-  const conversations = new ConversationService(store, { kb, understanding, handover, retention }, i18n, config.DEFAULT_LANGUAGE, handovers, config.PUBLIC_URL);
+  const conversations = new ConversationService(store, { kb, understanding, handover, retention, label: messageLookup(locales) }, i18n, config.DEFAULT_LANGUAGE, handovers, config.PUBLIC_URL);
 
   const perIp = new RateLimiter(config.RATE_LIMIT_PER_MINUTE);
   const azureIp = new RateLimiter(config.RATE_LIMIT_PER_MINUTE * 50);

@@ -29,6 +29,18 @@ export function readLocales(dir: string = LOCALES_DIR): Resources {
 }
 
 /**
+ * A chat message's text by key, German where a language lacks it, without parameters: for comparing what a person
+ * typed with a button's label (the engine reads typed answers with it).
+ */
+export function messageLookup(resources: Resources, ns: (typeof NAMESPACES)[number] = 'chat'): (lng: Language, key: string) => string {
+  const find = (lng: string, key: string): unknown => key.split('.').reduce<unknown>((node, part) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined), resources[lng]?.[ns]);
+  return (lng, key) => {
+    const found = find(lng, key) ?? find('de', key);
+    return typeof found === 'string' ? found : key;
+  };
+}
+
+/**
  * A dedicated i18next instance (never the global one): German is the source and the fallback.
  * @remarks Servers render with {@link Translator} per turn, never by switching this instance's language.
  */

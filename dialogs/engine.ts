@@ -6,8 +6,8 @@ import { answerTopic, counsellingFor, isServiceTopic, needsTown } from './answer
 import { crisisReplies } from './crisis.js';
 import { parseAge, statedAge } from './age.js';
 import { action, actions, text, type Reply } from './replies.js';
-import { INTAKE } from './handover/intake.js';
-import { alreadySent, beginHandover, crisisDuringIntake, handoverTrigger, intakeTurn, resumeHandover, withdrawHandover, HANDOVER_ACTIONS, type HandoverDeps, type HandoverEvent, type WithdrawEvent } from './handover/flow.js';
+import { INTAKE, repeatQuestion } from './handover/intake.js';
+import { alreadySent, beginHandover, crisisDuringIntake, handoverTrigger, intakeContext, intakeTurn, resumeHandover, withdrawHandover, HANDOVER_ACTIONS, type HandoverDeps, type HandoverEvent, type WithdrawEvent } from './handover/flow.js';
 import { askDeletion, confirmDeletion, keepData, PRIVACY_ACTIONS, type DeleteDataEvent, type RetentionPolicy } from './privacy.js';
 
 /** What reaches the engine: a typed message, or the value of a pressed button. */
@@ -29,6 +29,8 @@ export interface EngineDeps {
   handover: HandoverDeps;
   /** Retention periods, named in the texts about data protection. */
   retention: RetentionPolicy;
+  /** A message key's text in a language, as the person sees it: answers typed instead of a button are read with it. */
+  label(language: Language, key: string): string;
 }
 
 /** Button values; the only strings the engine compares, and they never reach a person. */
@@ -58,6 +60,18 @@ function welcome(deps: EngineDeps): Reply[] {
   return [text('welcome.greeting'), text('welcome.chooseLanguage'), languageMenu(deps)];
 }
 
+/** After a switch of language: the question that is waiting, asked again in the new language, or what Lotse helps with. */
+function switched(deps: EngineDeps, state: ConversationState): Reply[] {
+  const waiting = state.intake
+    ? repeatQuestion(state.intake, intakeContext(deps, state))
+    : state.pending?.kind === 'town'
+      ? [townQuestion(state)]
+      : state.pending?.kind === 'age'
+        ? [ageQuestion(state)]
+        : [text('welcome.howCanIHelp'), topicExamples()];
+  return [text('language.switched'), ...waiting];
+}
+
 function languageMenu(deps: EngineDeps): Reply {
   return actions(...deps.kb.taxonomy.languages.map((l) => ({ label: { text: l.name }, value: `${ACTIONS.language}${l.code}` })));
 }
@@ -73,7 +87,7 @@ function onAction(deps: EngineDeps, current: ConversationState, value: string): 
     const lang = value.slice(ACTIONS.language.length) as Language;
     if (!(LANGUAGES as readonly string[]).includes(lang)) return { state, replies: [text('error.unknownAction')], events: [] };
     const next = { ...state, language: lang, languageChosen: true };
-    return { state: next, replies: [text('language.switched'), text('welcome.howCanIHelp'), topicExamples()], events: [] };
+    return { state: next, replies: switched(deps, next), events: [] };
   }
   if (value === ACTIONS.feedbackYes || value === ACTIONS.feedbackNo) {
     const helpful = value === ACTIONS.feedbackYes;
@@ -134,7 +148,7 @@ function onMessage(deps: EngineDeps, state: ConversationState, message: string):
       const result = answerUnderstood(deps, next, understood, message);
       return { ...result, replies: [text('language.switched'), ...result.replies], understood };
     }
-    return { state: next, replies: [text('language.switched'), text('welcome.howCanIHelp'), topicExamples()], events: [], understood };
+    return { state: next, replies: switched(deps, next), events: [], understood };
   }
   // During the intake the language stays (a name, an e-mail address or "dvama s jena mi" says nothing of it); only a
   // request switches it.
@@ -241,6 +255,8 @@ function withoutTown(deps: EngineDeps, state: ConversationState, reason: 'town.u
 
 /** The town question; a volunteer is asked where the person or family they ask for lives. */
 const townQuestion = (state: ConversationState): Reply => text(state.onBehalf ? 'town.askOnBehalf' : 'town.ask');
+/** The age question, about the person a volunteer asks for where one does. */
+const ageQuestion = (state: ConversationState): Reply => text(state.onBehalf ? 'age.askOnBehalf' : 'age.ask');
 
 /** Decides the answer for an understood message (no pending question in the way). */
 function answerUnderstood(deps: EngineDeps, state: ConversationState, understood: Understood, original: string): TurnResult {
@@ -278,7 +294,7 @@ function answerUnderstood(deps: EngineDeps, state: ConversationState, understood
     const told = state.age ?? statedAge(original, deps.understanding.ageWords(state.language));
     if (told !== undefined) state = { ...state, age: told };
     if (state.age === undefined) {
-      return { state: { ...state, pending: { kind: 'age', text: original, attempts: 0 }, lastTopics: [topic] }, replies: [text(state.onBehalf ? 'age.askOnBehalf' : 'age.ask')], events: [] };
+      return { state: { ...state, pending: { kind: 'age', text: original, attempts: 0 }, lastTopics: [topic] }, replies: [ageQuestion(state)], events: [] };
     }
     topic = counsellingFor(state.age);
   }

@@ -52,6 +52,7 @@ export function intakeContext(deps: EngineDeps, state: ConversationState): Intak
     replyKind: (answer) => understanding.replyKind(answer, state.language),
     topicsOf: (answer) => understanding.understand({ text: answer, language: state.language }).topics.filter((t) => isServiceTopic(deps, t.id)).map((t) => t.id),
     languageName: (code) => kb.taxonomy.languages.find((l) => l.code === code)?.name ?? code,
+    label: (key) => deps.label(state.language, key),
     retentionDays: deps.retention.recordDays,
   };
 }
@@ -140,7 +141,8 @@ function sendHandover(deps: EngineDeps, state: ConversationState, draft: IntakeD
   const replies: Reply[] = [
     text('handover.sent', { reference, team }),
     text(`handover.contact.${method}`, { byDate: expectedBy.toISOString(), team }),
-    ...(draft.urgent ? [text('handover.urgentMeanwhile'), ...numbers] : [text('handover.meanwhile')]),
+    // "The services above" only where some were shown in this conversation.
+    ...(draft.urgent ? [text('handover.urgentMeanwhile'), ...numbers] : [text(state.shownEntries.length > 0 ? 'handover.meanwhile' : 'handover.meanwhileWrite')]),
     text('handover.withdrawHint', { reference }),
     actions(action('handover.withdraw', `${HANDOVER_ACTIONS.withdraw}${reference}`)),
   ];

@@ -4,6 +4,7 @@ import { LANGUAGES, languageSchema, type Language } from '../../knowledge/schema
 import { action, actions, text, type Action, type Line, type Reply } from '../replies.js';
 import { routeSchema, type Route } from './routing.js';
 import { parseAge } from '../age.js';
+import { normalise } from '../../knowledge/understand/text.js';
 
 /** Button values of the intake start with this; the rest names the choice. */
 export const INTAKE = 'intake:';
@@ -89,6 +90,8 @@ export interface IntakeContext {
   /** The taxonomy topics understood in a text (for concerns typed during the intake). */
   topicsOf(answer: string): string[];
   languageName(code: Language): string;
+  /** A button's label as the person sees it (for answers typed instead of tapped). */
+  label(key: string): string;
   retentionDays: number;
 }
 
@@ -128,7 +131,8 @@ const invalid = (key: string, params?: Record<string, string | number>): Answer 
 
 /**
  * A step answered by one button out of `options`; typed, the button's number answers too ("2", "٢"), the way
- * channels without buttons show them, and for the age group an age ("34", "mam 45 lat", "عمري ٣٤").
+ * channels without buttons show them, the words of one button's label ("telefonla", "per Telefon", "E-Mail"), and for
+ * the age group an age ("34", "mam 45 lat", "عمري ٣٤").
  */
 function buttons<K extends keyof IntakeFields>(id: StepId, field: K, options: readonly string[], labelPrefix: string, optional: boolean, applies: Step['applies'] = () => true): Step {
   return {
@@ -137,20 +141,37 @@ function buttons<K extends keyof IntakeFields>(id: StepId, field: K, options: re
     applies,
     done: (d) => d.fields[field] !== undefined,
     ask: () => [text(`intake.${id}.ask`), actions(...options.map((o) => choice(`${labelPrefix}.${o}`, o)))],
-    answer(input) {
-      const value = input.kind === 'choice' ? input.value : typedOption(input.text, options, id === 'ageGroup');
+    answer(input, _d, ctx) {
+      const value = input.kind === 'choice' ? input.value : typedOption(input.text, options, id === 'ageGroup', (o) => ctx.label(`${labelPrefix}.${o}`));
       if (value !== undefined && options.includes(value)) return { ok: true, fields: { [field]: value } as Partial<IntakeFields> };
       return invalid('intake.pickOne');
     },
   };
 }
 
-/** The option a typed answer names: its number in the list, or for the age group an age in years. */
-function typedOption(answer: string, options: readonly string[], ages: boolean): string | undefined {
+/**
+ * The option a typed answer names: its number in the list, the one label that has every word of the answer, or for
+ * the age group an age in years. An answer whose words are in several labels ("dringend" in "sehr dringend" and
+ * "nicht dringend") names none.
+ */
+function typedOption(answer: string, options: readonly string[], ages: boolean, labelOf: (option: string) => string): string | undefined {
   const plain = toLatinDigits(answer).trim().replace(/[.)]$/, '');
   if (/^\d{1,2}$/.test(plain) && Number(plain) >= 1 && Number(plain) <= options.length) return options[Number(plain) - 1];
+  const typed = labelWords(answer);
+  if (typed.length > 0) {
+    const named = options.filter((o) => {
+      const words = new Set(labelWords(labelOf(o)));
+      return typed.every((w) => words.has(w));
+    });
+    if (named.length === 1) return named[0];
+  }
   const age = ages ? parseAge(answer) : undefined;
   return age === undefined ? undefined : ageGroupOf(age);
+}
+
+/** A label's or an answer's words, for comparing them: lower case, without punctuation and brackets. */
+function labelWords(label: string): string[] {
+  return normalise(label).match(/[\p{L}\p{N}]+/gu) ?? [];
 }
 
 /** The age group of an age in years. */
@@ -176,6 +197,13 @@ function freeText(id: StepId, field: 'name' | 'household' | 'deadline', max: num
 }
 
 const notUrgent = (d: IntakeDraft) => !d.urgent;
+
+const NAME_TEXT = freeText('name', 'name', MAX_ANSWER.name);
+/** Words a name has at most ("Maria", "Abu Ahmad", "Frau Nowak"); longer answers naming a service are a need told. */
+const NAME_WORDS = 3;
+const tellsANeed = (answer: string, ctx: IntakeContext): boolean => answer.trim().split(/\s+/u).length > NAME_WORDS && ctx.topicsOf(answer).length > 0;
+
+const CONTACT_BUTTONS = buttons('contact', 'contact', CONTACT_METHODS, 'intake.contact', false);
 
 const STEP_LIST: Step[] = [
   {
@@ -206,7 +234,19 @@ const STEP_LIST: Step[] = [
       return invalid('intake.consent.again');
     },
   },
-  buttons('contact', 'contact', CONTACT_METHODS, 'intake.contact', false),
+  {
+    ...CONTACT_BUTTONS,
+    // A phone number or an e-mail address typed right away answers how, and where.
+    answer(input, d, ctx) {
+      if (input.kind === 'text') {
+        const phone = parsePhoneNumberFromString(toLatinDigits(input.text), 'DE');
+        if (phone?.isValid()) return { ok: true, fields: { contact: 'phone', phone: phone.number } };
+        const email = z.email().max(200).safeParse(input.text.trim());
+        if (email.success) return { ok: true, fields: { contact: 'email', email: email.data } };
+      }
+      return CONTACT_BUTTONS.answer(input, d, ctx);
+    },
+  },
   {
     id: 'phone',
     optional: false,
@@ -244,7 +284,19 @@ const STEP_LIST: Step[] = [
       return value ? { ok: true, fields: { contactTime: value } } : invalid('intake.typeAnswer');
     },
   },
-  freeText('name', 'name', MAX_ANSWER.name),
+  {
+    ...NAME_TEXT,
+    // A sentence about the need typed as the name ("ich brauche Hilfe mit dem Jobcenter") is kept as the concern, and
+    // the name is asked again: a case manager must not read it as a name.
+    answer(input, d, ctx) {
+      if (input.kind === 'text' && d.fields.concerns === undefined && tellsANeed(input.text, ctx)) {
+        const topic = ctx.topicsOf(input.text)[0];
+        const concern = { words: input.text.trim().slice(0, MAX_ANSWER.concern), ...(topic ? { topic } : {}) };
+        return { ok: 'stay', fields: { concerns: [...prefillConcerns(ctx), concern] }, replies: [text('intake.name.notName')] };
+      }
+      return NAME_TEXT.answer(input, d, ctx);
+    },
+  },
   // An age the person already gave is not asked again (startIntake fills the group).
   buttons('ageGroup', 'ageGroup', AGE_GROUPS, 'intake.ageGroup', true, notUrgent),
   freeText('household', 'household', MAX_ANSWER.household, notUrgent, [choice('intake.household.alone', 'alone')]),
@@ -303,8 +355,10 @@ const STEP_LIST: Step[] = [
       text('intake.language.ask'),
       actions(...[ctx.language, ...LANGUAGES.filter((l) => l !== ctx.language)].map((l) => ({ label: { text: ctx.languageName(l) }, value: `${INTAKE}lang-${l}` }))),
     ],
-    answer(input) {
-      const code = input.kind === 'choice' && input.value.startsWith('lang-') ? input.value.slice(5) : '';
+    answer(input, _d, ctx) {
+      // Typed: the button's number or the language's name as the button shows it ("2", "Українська").
+      const order = [ctx.language, ...LANGUAGES.filter((l) => l !== ctx.language)];
+      const code = input.kind === 'choice' ? (input.value.startsWith('lang-') ? input.value.slice(5) : '') : (typedOption(input.text, order, false, (l) => ctx.languageName(l as Language)) ?? '');
       const parsed = languageSchema.safeParse(code);
       return parsed.success ? { ok: true, fields: { preferredLanguage: parsed.data } } : invalid('intake.pickOne');
     },
@@ -389,7 +443,8 @@ function summaryLines(d: IntakeDraft, ctx: IntakeContext): Line[] {
   else if (f.urgency) add('urgency', f.deadline ? key('intake.summary.deadline', { levelKey: `intake.urgency.${f.urgency}`, deadline: f.deadline }) : key(`intake.urgency.${f.urgency}`));
   if (f.institutions) add('institutions', f.institutions.length ? key('intake.summary.list', { itemsKeys: f.institutions.map((i) => `intake.institutions.${i}`).join(',') }) : key('intake.institutions.none'));
   if (f.preferredLanguage) add('language', f.interpreter ? key('intake.summary.withInterpreter', { language: ctx.languageName(f.preferredLanguage) }) : { text: ctx.languageName(f.preferredLanguage) });
-  add('residence', key(`intake.residence.${f.residence ?? 'not-said'}`));
+  // Skipped or never asked (an urgent request) is no "I would rather not say": no line, like the other skipped answers.
+  if (f.residence) add('residence', key(`intake.residence.${f.residence}`));
   if (f.transcript !== undefined) add('transcript', key(f.transcript ? 'intake.yes' : 'intake.no'));
   return lines;
 }
