@@ -16,9 +16,11 @@ type CrisisPlace = Pick<ConversationState, 'municipality' | 'onBehalf'>;
  * @param place given for an acute crisis; a question about help in danger gets the numbers only
  */
 export function crisisReplies(deps: EngineDeps, kinds: readonly CrisisKind[], language: Language, place?: CrisisPlace): Reply[] {
+  const forChild = (r: (typeof deps.kb.crisis)[number]): number => Number(kinds.includes('child') && r.kinds.includes('child') && urgency(r.priority) > 0);
   const resources = deps.kb.crisis
     .filter((r) => r.kinds.some((k) => (kinds as string[]).includes(k)) || r.priority === 0)
-    .sort((a, b) => urgency(a.priority) - urgency(b.priority) || Number(!a.languages.includes(language)) - Number(!b.languages.includes(language)) || a.priority - b.priority)
+    // A child at risk: the lines for children and young people before those for adults (116 111 before 116 016).
+    .sort((a, b) => urgency(a.priority) - urgency(b.priority) || forChild(b) - forChild(a) || Number(!a.languages.includes(language)) - Number(!b.languages.includes(language)) || a.priority - b.priority)
     .slice(0, 4);
   const replies: Reply[] = [text('crisis.intro'), { type: 'crisis', resourceIds: resources.map((r) => r.id) }];
   if (place) replies.push(...guidance(deps, kinds, place));

@@ -23,6 +23,8 @@ const turnSchema = z
     crisis: z.boolean().optional(),
     /** The service entries this turn shows begin with these ids, in this order. */
     services: z.array(z.string()).optional(),
+    /** The emergency numbers and hotlines this turn shows begin with these ids, in this order. */
+    lines: z.array(z.string()).optional(),
     /** Parameters of messages this turn emits, by key: each key's message carries at least these. */
     params: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
     state: z.record(z.string(), z.unknown()).optional(),
@@ -79,6 +81,10 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
           if (turn.services) {
             const shown = result.replies.flatMap((r) => (r.type === 'services' ? r.entryIds : []));
             expect(shown.slice(0, turn.services.length), where).toEqual(turn.services);
+          }
+          if (turn.lines) {
+            const shown = result.replies.flatMap((r) => (r.type === 'crisis' ? r.resourceIds : []));
+            expect(shown.slice(0, turn.lines.length), where).toEqual(turn.lines);
           }
           for (const [key, subset] of Object.entries(turn.params ?? {})) {
             const message = result.replies.find((r) => r.type === 'text' && r.message.key === key);
