@@ -58,6 +58,8 @@ const COMMUNITY = 'community';
 /** The set of the community topic alone, for `bestService`'s exception. */
 const ONLY_COMMUNITY: ReadonlySet<string> = new Set([COMMUNITY]);
 const ROLE = 0.5;
+/** Privacy words that make a question about this chat's data, whatever office it names (see `understand`). */
+const PRIVACY_FIRST = 1.5;
 /** Up to this many words, a volunteer's message naming no need but the role ("ich bin Ehrenamtliche") only introduces the writer. */
 const ROLE_ONLY = 5;
 /** A question mark, Latin or Arabic. */
@@ -527,6 +529,10 @@ export class Understanding {
     // Only when the cues ask for one: a person the escalation classifier reads into a story is offered, but leaves the
     // ranking alone ("is there someone who advises young people like me?" still asks for the counselling service).
     if (asksPerson && namedNeed < AREA) ranked = [ranked.find((t) => t.id === 'human')!, ...ranked.filter((t) => t.id !== 'human')];
+    // "Does the Ausländerbehörde see what I write here?" asks about this chat's data, not for the office: more than one
+    // word of data protection, outweighing the need the message names, put the privacy answer first.
+    const privacy = topicScores.get('privacy') ?? 0;
+    if (!crisis && privacy >= PRIVACY_FIRST && privacy > namedNeed && ranked.some((t) => t.id === 'privacy')) ranked = [ranked.find((t) => t.id === 'privacy')!, ...ranked.filter((t) => t.id !== 'privacy')];
     if (crisis) ranked = [{ id: 'emergency', score: 1 }, ...ranked.filter((t) => t.id !== 'emergency')];
 
     // Most messages name no town: the words tell so without normalising the text again. Apostrophes ("Kleve'de") take the full path.
