@@ -180,6 +180,10 @@ function onMessage(deps: EngineDeps, state: ConversationState, message: string):
   if (understood.deleteData) return { ...askDeletion(deps, next), understood };
 
   if (next.intake) {
+    // "Who will see my data?" during the intake (at the consent above all) is answered, and the question asked again.
+    if (understood.topics[0]?.id === 'privacy' && !deps.understanding.replyKind(message, next.language)) {
+      return { state: next, replies: [text('privacy.info', { days: deps.retention.conversationDays }), ...repeatQuestion(next.intake, intakeContext(deps, next))], events: [], understood };
+    }
     // Before the consent, a new question ends the offer and is answered instead.
     const early = next.intake.step === 'town' || next.intake.step === 'consent';
     // Only a question with a service word ends it: "weiß nicht" or "ich wohne in Düsseldorf" at the town question is
