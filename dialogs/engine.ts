@@ -226,8 +226,9 @@ function onMessage(deps: EngineDeps, state: ConversationState, message: string):
   }
 
   if (understood.municipality) next = { ...next, municipality: understood.municipality };
-  // A town alone ("Goch", "47533"): noted, then the last answer for that town, or what Lotse helps with there.
-  const alone = deps.understanding.towns.only(message);
+  // A town alone ("Goch", "47533") or told as where one lives ("ich wohne in Goch"): noted, then the last answer for
+  // that town, or what Lotse helps with there.
+  const alone = deps.understanding.towns.only(message) ?? deps.understanding.townTold(message, next.language);
   if (alone) return { ...withTown(deps, next, alone), understood };
   return { ...answerUnderstood(deps, next, understood, message), understood };
 }

@@ -44,6 +44,11 @@ export const lexiconSchema = z.object({
   cancel: terms,
   /** "I don't know" as a whole answer to a question (the town): answered without what was asked. */
   unsure: terms,
+  /**
+   * Words that tell where one lives around a town's name ("wohne", "lebe", "live", "oturuyorum"): "ich wohne in Goch"
+   * is the town told, not a housing question. Stop words count too.
+   */
+  liveIn: terms,
   /** Thanks ("danke", "merci"): answered with "you're welcome", where a greeting gets a greeting. */
   thanks: terms,
   /** Leave-taking ("tschüss", "bye"): answered with good wishes. */

@@ -22,6 +22,8 @@ export class TownFinder {
   private readonly fuse: Fuse<TownName>;
   /** The first words of all names: most words of a message start none. */
   private readonly firstWords = new Set<string>();
+  /** Every word of each town's names and aliases ("emmerich", "am", "rhein"). */
+  private readonly wordsOfTown = new Map<string, Set<string>>();
 
   constructor(private readonly municipalities: readonly Municipality[]) {
     this.names = municipalities.flatMap((m) => [m.name, ...m.aliases].map((name) => ({ id: m.id, name: normalise(name) })));
@@ -30,6 +32,8 @@ export class TownFinder {
       const words = t.name.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
       this.byName.set(words.join(' '), t.id);
       if (words[0]) this.firstWords.add(words[0]);
+      if (!this.wordsOfTown.has(t.id)) this.wordsOfTown.set(t.id, new Set());
+      for (const w of words) this.wordsOfTown.get(t.id)!.add(w);
     }
     this.fuse = new Fuse(this.names, { keys: ['name'], threshold: 0.34, includeScore: true, ignoreLocation: true });
   }
@@ -67,6 +71,18 @@ export class TownFinder {
    */
   mayName(token: string): boolean {
     return this.firstWords.has(token) || (token.length === 5 && this.byPostalCode.has(token)) || inflections(token).some((form) => this.byName.has(form));
+  }
+
+  /**
+   * The town a message tells as where one lives, with nothing else but words such as "wohne", "in", "I live" (`filler`):
+   * "ich wohne in Goch", "I live in Kleve", "Emmerichte oturuyorum". Undefined when any other word is in it.
+   */
+  told(text: string, filler: (word: string) => boolean): string | undefined {
+    const town = this.findIn(text);
+    if (!town) return undefined;
+    const own = this.wordsOfTown.get(town)!;
+    const ofTown = (w: string) => own.has(w) || this.byPostalCode.get(w) === town || inflections(w).some((f) => this.byName.get(f) === town);
+    return wordsOf(text).every((w) => ofTown(w) || filler(w)) ? town : undefined;
   }
 
   /** The town a message consists of, and nothing else ("Goch", "47533", "Emmerich am Rhein!"). */
@@ -132,11 +148,14 @@ function editDistance(a: string, b: string): number {
 const ARABIC_PREFIX = /^[بلفو](?=[\u0600-\u06FF]{3})/u;
 /** Cyrillic case endings on a town's name: "в Эммерихе", "у Кевеларі", "з Гоху", "Клеве" stays. */
 const CYRILLIC_ENDING = /(?<=[\u0400-\u04FF]{3})(?:ом|ем|ою|ой|і|е|у|а|ї)$/u;
+/** Turkish locative and ablative endings typed onto a town's name without the apostrophe: "Emmerichte", "Klevede", "Gochtan". */
+const TURKISH_ENDING = /(?<=[a-z]{4})[dt][ae]n?$/u;
 
 /** The forms a word may take around a town's name, besides itself. */
 function inflections(word: string): string[] {
   const out: string[] = [];
   if (ARABIC_PREFIX.test(word)) out.push(word.replace(ARABIC_PREFIX, ''));
   if (CYRILLIC_ENDING.test(word)) out.push(word.replace(CYRILLIC_ENDING, ''));
+  if (TURKISH_ENDING.test(word)) out.push(word.replace(TURKISH_ENDING, ''));
   return out;
 }

@@ -236,6 +236,8 @@ export class Understanding {
   private readonly replyWords = new Map<Language, Map<string, 'yes' | 'no' | 'cancel'>>();
   /** Words of thanks and of leave-taking per language, normalised like short answers. */
   private readonly courtesyWords = new Map<Language, Map<string, Courtesy>>();
+  /** Per language, the words around a town's name that tell where one lives (lexicon `liveIn`). */
+  private readonly liveInWords = new Map<Language, ReadonlySet<string>>();
   /** Per language, the words that make a number next to them the writer's age (lexicon `age`). */
   private readonly ageWordsOf = new Map<Language, ReadonlySet<string>>();
 
@@ -263,6 +265,7 @@ export class Understanding {
       for (const [kind, terms] of [['farewell', lexicon.farewell], ['thanks', lexicon.thanks]] as const) for (const t of terms) courtesy.set(replyKey(t), kind);
       this.courtesyWords.set(lang, courtesy);
       this.ageWordsOf.set(lang, new Set(lexicon.age.map((w) => w.toLowerCase())));
+      this.liveInWords.set(lang, new Set(lexicon.liveIn.flatMap((t) => normalise(t).split(/[^\p{L}\p{N}]+/u).filter(Boolean))));
       this.models.set(lang, buildModel(lang, lexicons, examples[lang] ?? [], escalation[lang] ?? []));
       this.topicSearch.set(lang, new TermMemoSearch(buildTopicSearch(lang, kb, lexicons), { processTerm: (term: string) => term }));
       this.entryNames.set(lang, new TermMatcher(lang, entryNameSources(kb, lang), { stopwords: this.models.get(lang)!.stopwords }));
@@ -279,6 +282,16 @@ export class Understanding {
       model.classifier();
       model.escalation();
     }
+  }
+
+  /**
+   * The town a message only tells as where one lives ("ich wohne in Goch", "I live in Kleve", "Emmerichte oturuyorum"):
+   * no housing question, no new need, only the town.
+   */
+  townTold(text: string, language: Language): string | undefined {
+    const filler = this.liveInWords.get(language)!;
+    const stopwords = this.models.get(language)!.stopwords;
+    return this.towns.told(text, (w) => filler.has(w) || stopwords.has(w));
   }
 
   /**
