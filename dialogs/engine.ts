@@ -244,6 +244,12 @@ function withTown(deps: EngineDeps, state: ConversationState, town: string, wait
   const again = waiting ? deps.understanding.understand({ text: waiting, language: next.language, municipality: town }) : undefined;
   const answer = again ? answerUnderstood(deps, next, again, waiting!) : topic && isServiceTopic(deps, topic) ? answerTopic(deps, next, topic, {}) : undefined;
   if (answer) return { ...answer, replies: [noted, ...answer.replies] };
+  // The town after a crisis ("no place to sleep tonight", then "Geldern"): the crisis help again, now for that town.
+  if (topic === 'emergency') {
+    const crisisText = [...state.recent].reverse().find((r) => r.topics.includes('emergency'))?.text;
+    const kinds = crisisText ? deps.understanding.understand({ text: crisisText, language: next.language }).crisisKinds : [];
+    if (kinds.length > 0) return { state: { ...next, misses: 0 }, replies: [noted, ...crisisReplies(deps, kinds, next.language, next)], events: [] };
+  }
   return { state: { ...next, misses: 0 }, replies: [noted, text('welcome.howCanIHelp'), topicExamples()], events: [] };
 }
 
