@@ -1,5 +1,5 @@
 import { appliesTo, entriesFor } from '../knowledge/coverage.js';
-import type { ServiceEntry } from '../knowledge/schema.js';
+import type { District, Language, ServiceEntry } from '../knowledge/schema.js';
 import type { ConversationState } from './state.js';
 import type { EngineDeps, TurnResult } from './engine.js';
 import { ACTIONS } from './engine.js';
@@ -45,10 +45,19 @@ interface AnswerOptions {
   outsideDistrict?: boolean;
 }
 
-/** A service only for EU citizens, for someone whose language says they most likely are not one (the district file's list). */
-function onlyForEu(entry: ServiceEntry, outsideEu: boolean): boolean {
+/** Groups of people who fled: a service only for them is no first answer for an EU worker. */
+const FLED: ReadonlySet<string> = new Set(['refugees', 'asylum-seekers', 'duldung', 'recognised-refugees', 'ukraine-protection']);
+
+/**
+ * A service whose group the person most likely is not in, by their language (the district file's lists): only for EU
+ * citizens, for an Arabic speaker; only for refugees, for a Polish speaker. Such services come after the others.
+ */
+function unlikelyFor(entry: ServiceEntry, district: District, language: Language): boolean {
   const { eligibility } = entry.targetGroup;
-  return outsideEu && eligibility.length > 0 && eligibility.every((e) => e === 'eu-citizens');
+  if (eligibility.length === 0) return false;
+  if (district.languagesMostlyOutsideEu.includes(language)) return eligibility.every((e) => e === 'eu-citizens');
+  if (district.languagesMostlyEu.includes(language)) return eligibility.every((e) => FLED.has(e));
+  return false;
 }
 
 /** Whether an entry serves where the person is: their town, no town known (anything but a town's own), or outside the district. */
@@ -71,7 +80,6 @@ function candidates(deps: EngineDeps, topic: string, state: ConversationState, o
   const rank = new Map((options.ranked ?? []).map((id, i) => [id, i]));
   const named = new Set(options.named);
   const scopeOrder = { municipalities: 0, district: 1, nationwide: 2, online: 3 } as const;
-  const outsideEu = deps.kb.district.languagesMostlyOutsideEu.includes(state.language);
   // The entry the person asked for by name comes first ("Kindergeld": the Familienkasse, not the local Sozialamt);
   // otherwise the topic's main entries, local before district before nationwide, those speaking the person's language first.
   return pool.sort((a, b) => {
@@ -80,7 +88,7 @@ function candidates(deps: EngineDeps, topic: string, state: ConversationState, o
     const asked = Number(!named.has(a.id)) - Number(!named.has(b.id));
     const primary = Number(a.topics[0] !== topic) - Number(b.topics[0] !== topic);
     const spoken = Number(!a.languages.includes(state.language)) - Number(!b.languages.includes(state.language));
-    const open = Number(onlyForEu(a, outsideEu)) - Number(onlyForEu(b, outsideEu));
+    const open = Number(unlikelyFor(a, deps.kb.district, state.language)) - Number(unlikelyFor(b, deps.kb.district, state.language));
     return asked || primary || scopeOrder[a.area.scope] - scopeOrder[b.area.scope] || spoken || open || ra - rb;
   });
 }

@@ -75,6 +75,8 @@ export const districtSchema = z.object({
   welcomeCenter: z.object({ name: text, posts: z.array(thematicPostSchema).min(1) }),
   /** Languages whose speakers here mostly come from outside the EU: services only for EU citizens come after the others for them. */
   languagesMostlyOutsideEu: z.array(languageSchema).default([]),
+  /** Languages whose speakers here mostly are EU citizens (workers from Poland, Romania, Bulgaria): services only for refugees come after the others for them. */
+  languagesMostlyEu: z.array(languageSchema).default([]),
 });
 export type District = z.infer<typeof districtSchema>;
 export type Municipality = z.infer<typeof municipalitySchema>;
