@@ -84,9 +84,15 @@ describe('language detection', () => {
     for (const [text, language] of [['buna ziua', 'ro'], ['Buna!', 'ro'], ['multumesc frumos', 'ro'], ['dzien dobry', 'pl'], ['tesekkurler', 'tr'], ['thank you', 'en'], ['guten morgen', 'de']] as const) {
       expect(u.understand({ text }).language, text).toBe(language);
     }
-    // Words of several languages decide nothing; in a conversation, a short message keeps its language.
+    // Words of several languages decide nothing; in a conversation, a short message keeps its language unless it means
+    // nothing there and names a need in the language of its words.
     expect(u.understand({ text: 'hallo' }).language).toBe('de');
+    expect(u.understand({ text: 'hallo', conversationLanguage: 'tr' }).language).toBe('tr');
     expect(u.understand({ text: 'buna ziua', conversationLanguage: 'de' }).language).toBe('de');
+    const polish = u.understand({ text: 'szukam lekarza', conversationLanguage: 'de' });
+    expect(polish.language).toBe('pl');
+    expect(polish.topics[0]?.id).toBe('health');
+    expect(u.understand({ text: 'Goch', conversationLanguage: 'pl' }).language).toBe('pl');
   });
 
   test('work problems typed in Latin letters: Russian, Ukrainian, Finglish', () => {

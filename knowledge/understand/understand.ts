@@ -366,6 +366,19 @@ export class Understanding {
   }
 
   understand(input: UnderstandInput): Understood {
+    const understood = this.understandIn(input);
+    // A short message kept in the conversation's language ("szukam lekarza" in a German conversation) that means nothing
+    // there is read in the language its words are: when that finds a need, a crisis or a wish for a person, it was a
+    // switch after all (a greeting, "hallo" in a Turkish conversation, is none).
+    if (input.language || !input.conversationLanguage || understood.recognised || understood.language !== input.conversationLanguage) return understood;
+    const own = this.detector.detect(input.text);
+    if (own.language === input.conversationLanguage) return understood;
+    const again = this.understandIn({ ...input, language: own.language });
+    const needs = again.crisis || again.escalation !== 'none' || (again.topics[0] !== undefined && this.serviceTopics.has(again.topics[0].id) && !again.outOfScope);
+    return needs ? again : understood;
+  }
+
+  private understandIn(input: UnderstandInput): Understood {
     const text = repairMojibake(input.text);
     const tokens = tokenize(normalise(text));
     const guess: LanguageGuess = input.language
