@@ -294,6 +294,10 @@ function answerUnderstood(deps: EngineDeps, state: ConversationState, understood
     if (understood.outOfScope && understood.recognised && top === 'out-of-scope') {
       return { state, replies: [text('outOfScope.reply'), topicExamples()], events: [] };
     }
+    // "ok", "تمام" or a thumbs up after an answer acknowledges it: no miss, no offer of a person for not understanding.
+    if (deps.understanding.replyKind(original, state.language) === 'yes' || !/[\p{L}\p{N}]/u.test(original)) {
+      return { state, replies: [text('welcome.howCanIHelp'), topicExamples()], events: [] };
+    }
     const misses = state.misses + 1;
     const replies = misses >= 2 ? [text('notUnderstood.offerPerson'), actions(action('actions.person', ACTIONS.person))] : [text('notUnderstood.rephrase'), topicExamples()];
     return { state: { ...state, misses }, replies, events: [] };
