@@ -1,9 +1,4 @@
-/** Eastern Arabic and Persian digits, as people type them on Arabic and Persian keyboards. */
-const DIGITS: Record<string, string> = Object.fromEntries(
-  [...'٠١٢٣٤٥٦٧٨٩'].map((d, i) => [d, String(i)]).concat([...'۰۱۲۳۴۵۶۷۸۹'].map((d, i) => [d, String(i)])),
-);
-
-const latinDigits = (text: string) => text.replace(/[٠-٩۰-۹]/g, (d) => DIGITS[d] ?? d);
+import { latinDigits } from '../knowledge/understand/text.js';
 
 /** The first plausible age (1–120) in an answer, in any digits; undefined when there is none. */
 export function parseAge(answer: string): number | undefined {

@@ -4,7 +4,7 @@ import { LANGUAGES, languageSchema, type Language } from '../../knowledge/schema
 import { action, actions, text, type Action, type Line, type Reply } from '../replies.js';
 import { routeSchema, type Route } from './routing.js';
 import { parseAge } from '../age.js';
-import { normalise } from '../../knowledge/understand/text.js';
+import { latinDigits, normalise } from '../../knowledge/understand/text.js';
 
 /** Button values of the intake start with this; the rest names the choice. */
 export const INTAKE = 'intake:';
@@ -155,7 +155,7 @@ function buttons<K extends keyof IntakeFields>(id: StepId, field: K, options: re
  * "nicht dringend") names none.
  */
 function typedOption(answer: string, options: readonly string[], ages: boolean, labelOf: (option: string) => string): string | undefined {
-  const plain = toLatinDigits(answer).trim().replace(/[.)]$/, '');
+  const plain = latinDigits(answer).trim().replace(/[.)]$/, '');
   if (/^\d{1,2}$/.test(plain) && Number(plain) >= 1 && Number(plain) <= options.length) return options[Number(plain) - 1];
   const typed = labelWords(answer);
   if (typed.length > 0) {
@@ -239,7 +239,7 @@ const STEP_LIST: Step[] = [
     // A phone number or an e-mail address typed right away answers how, and where.
     answer(input, d, ctx) {
       if (input.kind === 'text') {
-        const phone = parsePhoneNumberFromString(toLatinDigits(input.text), 'DE');
+        const phone = parsePhoneNumberFromString(latinDigits(input.text), 'DE');
         if (phone?.isValid()) return { ok: true, fields: { contact: 'phone', phone: phone.number } };
         const email = z.email().max(200).safeParse(input.text.trim());
         if (email.success) return { ok: true, fields: { contact: 'email', email: email.data } };
@@ -254,7 +254,7 @@ const STEP_LIST: Step[] = [
     done: (d) => d.fields.phone !== undefined,
     ask: () => [text('intake.phone.ask')],
     answer(input) {
-      const raw = input.kind === 'text' ? toLatinDigits(input.text) : '';
+      const raw = input.kind === 'text' ? latinDigits(input.text) : '';
       const phone = parsePhoneNumberFromString(raw, 'DE');
       if (!phone?.isValid()) return invalid('intake.phone.invalid');
       return { ok: true, fields: { phone: phone.number } };
@@ -419,11 +419,6 @@ function institutionsQuestion(chosen: readonly string[]): Reply[] {
 /** The person's own words from the conversation, newest last, at most three. */
 function prefillConcerns(ctx: IntakeContext): Array<{ words: string; topic?: string }> {
   return ctx.recent.slice(-3).map((r) => ({ words: r.text.slice(0, MAX_ANSWER.concern), ...(r.topics[0] ? { topic: r.topics[0] } : {}) }));
-}
-
-/** Arabic-Indic and Persian digits to Latin ones (phone numbers typed on Arabic keyboards). */
-function toLatinDigits(s: string): string {
-  return s.replace(/[٠-٩۰-۹]/g, (c) => String((c.charCodeAt(0) - (c >= '۰' ? 0x6f0 : 0x660)) % 10));
 }
 
 /** The summary the person confirms: one line per answer, typed values as typed, choices as labels. */

@@ -44,6 +44,11 @@ const ARABIC_DIACRITICS = /[\u064B-\u065F\u0670\u0640]/g;
 const ELONGATED = /(\p{L})\1{2,}/gu;
 const ELONGATED_ASCII = /([a-z])\1{2,}/g;
 
+/** Arabic-Indic and Persian digits as Latin ones, as people type numbers on Arabic and Persian keyboards ("٤٧٥٣٣", "۲۴"). */
+export function latinDigits(text: string): string {
+  return text.replace(/[٠-٩۰-۹]/gu, (c) => String((c.charCodeAt(0) - (c >= '۰' ? 0x6f0 : 0x660)) % 10));
+}
+
 /**
  * Normalises text for matching: Unicode NFKC, lower case (Turkish dotted/dotless i folded),
  * Arabic and Persian letter variants unified, diacritics on Latin letters removed

@@ -1,6 +1,6 @@
 import Fuse from 'fuse.js';
 import type { Municipality } from '../schema.js';
-import { normalise } from './text.js';
+import { latinDigits, normalise } from './text.js';
 
 /** Shortest word tried as a misspelt town name. */
 const MIN_FUZZY = 4;
@@ -119,7 +119,7 @@ export class TownFinder {
 
 /** A text's normalised words. Turkish separates suffixes from names with an apostrophe ("Kleve'de"): the name stays whole. */
 function wordsOf(text: string): string[] {
-  return normalise(text.replace(/['’ʼ`]/g, ' ')).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  return normalise(latinDigits(text).replace(/['’ʼ`]/g, ' ')).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
 }
 
 /** Typos accepted in a town's name: one from four letters (in a short name not in the first: "Gooch", not "Hoch"), two from eight. */
