@@ -161,10 +161,10 @@ export class LanguageDetector {
     // "Integrationskurs Goch") are no switch to German, nor to the language tinyld guesses for them; nor is a message
     // without a word of any lexicon that tinyld cannot place either ("asdkjh qwe"; "szukam pracy" it places).
     // Single letters ("zzz" normalises to "z", a Polish preposition) say nothing here.
-    const words = tokens.filter((t) => t.length > 1);
-    if (conversationLanguage && script === 'latin' && cueStrength === 0 && words.length > 0 && !this.anyStopword(words)) {
-      const loanwords = words.some((t) => this.germanWords.has(t)) && words.every((t) => this.germanWords.has(t) || !this.words.has(t));
-      const noLanguage = tinyldSure < TINYLD_UNSURE && words.every((t) => !this.words.has(t));
+    const longer = tokens.filter((t) => t.length > 1);
+    if (conversationLanguage && script === 'latin' && cueStrength === 0 && longer.length > 0 && !this.anyStopword(longer)) {
+      const loanwords = longer.some((t) => this.germanWords.has(t)) && longer.every((t) => this.germanWords.has(t) || !this.words.has(t));
+      const noLanguage = tinyldSure < TINYLD_UNSURE && longer.every((t) => !this.words.has(t));
       if (loanwords || noLanguage) return { language: conversationLanguage, confident: false, transliterated: false };
     }
 

@@ -548,17 +548,17 @@ export class Understanding {
     const controls = scored.filter((t) => !this.serviceTopics.has(t.id));
     let ranked = bestService >= MIN_TOPIC ? [...services, ...controls] : [...controls, ...services];
     if (outOfScope && !ranked.some((t) => t.id === 'out-of-scope')) ranked.push({ id: 'out-of-scope', score: 0.5 });
-    if (outOfScope) ranked = [ranked.find((t) => t.id === 'out-of-scope')!, ...ranked.filter((t) => t.id !== 'out-of-scope')];
-    if (emergencyInfo) ranked = [ranked.find((t) => t.id === 'emergency')!, ...ranked.filter((t) => t.id !== 'emergency')];
+    if (outOfScope) ranked = toFront(ranked, 'out-of-scope');
+    if (emergencyInfo) ranked = toFront(ranked, 'emergency');
     if (person && !ranked.some((t) => t.id === 'human')) ranked.push({ id: 'human', score: 0.5 });
     // "A counsellor should call me" asks for a person; the counselling services are no need of their own there.
     // Only when the cues ask for one: a person the escalation classifier reads into a story is offered, but leaves the
     // ranking alone ("is there someone who advises young people like me?" still asks for the counselling service).
-    if (asksPerson && namedNeed < AREA) ranked = [ranked.find((t) => t.id === 'human')!, ...ranked.filter((t) => t.id !== 'human')];
+    if (asksPerson && namedNeed < AREA) ranked = toFront(ranked, 'human');
     // "Does the Ausländerbehörde see what I write here?" asks about this chat's data, not for the office: more than one
     // word of data protection, outweighing the need the message names, put the privacy answer first.
     const privacy = topicScores.get('privacy') ?? 0;
-    if (!crisis && privacy >= PRIVACY_FIRST && privacy > namedNeed && ranked.some((t) => t.id === 'privacy')) ranked = [ranked.find((t) => t.id === 'privacy')!, ...ranked.filter((t) => t.id !== 'privacy')];
+    if (!crisis && privacy >= PRIVACY_FIRST && privacy > namedNeed) ranked = toFront(ranked, 'privacy');
     if (crisis) ranked = [{ id: 'emergency', score: 1 }, ...ranked.filter((t) => t.id !== 'emergency')];
 
     // Most messages name no town: the words tell so without normalising the text again. Apostrophes ("Kleve'de") take the full path.
@@ -694,6 +694,12 @@ interface Candidate {
   ranking: number;
 }
 
+/** The ranked topics with `id` first; unchanged when it is not among them. */
+function toFront(ranked: ReadonlyArray<{ id: string; score: number }>, id: string): Array<{ id: string; score: number }> {
+  const found = ranked.find((t) => t.id === id);
+  return found ? [found, ...ranked.filter((t) => t !== found)] : [...ranked];
+}
+
 /**
  * A typed request to switch the language ("auf Arabisch bitte", "English", "по-українськи"): a language named right
  * next to a switch word, or alone in a short message. A language named further from one is something told ("my wife
@@ -701,16 +707,16 @@ interface Candidate {
  * language to learn ("a German course"): no switch.
  */
 function languageRequest(tokens: readonly string[], words: readonly Word[], model: LanguageModel, serviceTopic: string | undefined): { languageRequest?: Language; languageMenu?: true } {
+  // The first language named, by one word or two ("по українськи"), and where its name begins and ends.
   let named: Language | undefined;
   let from = 0;
   let to = 0;
-  for (let i = 0; i < words.length && !named; i++) {
-    named = words[i]!.names;
-    if (!named && words[i]!.nameStart && i + 1 < tokens.length) {
-      named = model.names.get(`${tokens[i]} ${tokens[i + 1]}`);
-      if (named) to = i + 1;
-    } else to = i;
-    from = i;
+  for (let i = 0; i < words.length; i++) {
+    const pair = !words[i]!.names && words[i]!.nameStart && i + 1 < tokens.length ? model.names.get(`${tokens[i]} ${tokens[i + 1]}`) : undefined;
+    named = words[i]!.names ?? pair;
+    if (!named) continue;
+    [from, to] = [i, pair ? i + 1 : i];
+    break;
   }
   // "change language", "сменить язык", "تغيير اللغة": only words of switching, no language named: the menu.
   if (!named && tokens.length >= 2 && tokens.length <= 4 && words.some((w) => w.switchWord) && tokens.every((t, i) => words[i]!.switchWord || model.stopwords.has(t))) {
