@@ -82,7 +82,7 @@ export function render(replies: readonly Reply[], t: Translator, lang: Language,
               id: r.id,
               name: r.names[lang],
               phone: r.phone,
-              languages: r.languages.map((l) => languageName(kb, l)).join(', '),
+              languages: languageList(r.languages, t),
               hours: t(r.hours === '24/7' ? 'crisis.hours.always' : 'crisis.hours.limited'),
             })),
         };
@@ -110,8 +110,9 @@ export function resolveParams(params: Record<string, string | number> | undefine
   );
 }
 
-function languageName(kb: KnowledgeBase, code: string): string {
-  return kb.taxonomy.languages.find((l) => l.code === code)?.name ?? code;
+/** Languages named in the reader's language ("Deutsch, Englisch" / "الألمانية، الإنجليزية"), not each in its own. */
+function languageList(codes: readonly Language[], t: Translator): string {
+  return codes.map((code) => t(`languageName.${code}`)).join(t('listSeparator'));
 }
 
 /** Consecutive days collapse into ranges: "Mo–Fr 09:00–12:00". */
@@ -162,7 +163,7 @@ function buildCard(entry: ServiceEntry, t: Translator, lang: Language, kb: Knowl
     provider: entry.provider,
     summary: texts.summary,
     forWhom: [who, age].filter(Boolean).join(' · '),
-    languages: entry.languages.map((l) => languageName(kb, l)).join(', '),
+    languages: languageList(entry.languages, t),
     cost: t(`cost.${entry.cost}`),
     ...(entry.contact.phone ? { phone: entry.contact.phone } : {}),
     ...(entry.contact.email ? { email: entry.contact.email } : {}),
@@ -186,7 +187,7 @@ export function toPlainText(out: Outgoing, t: Translator): string {
     case 'actions':
       return out.actions.map((a, i) => `${i + 1}. ${a.label}`).join('\n');
     case 'crisis':
-      return out.lines.map((l) => `☎ ${l.phone} – ${l.name} (${l.hours}; ${l.languages})`).join('\n');
+      return out.lines.map((l) => `☎ ${l.phone} – ${l.name} (${t('crisis.lineDetails', { hours: l.hours, languages: l.languages })})`).join('\n');
     case 'services':
       return out.cards
         .map((c) =>

@@ -6,7 +6,7 @@ import { answerTopic, counsellingFor, isServiceTopic, needsTown } from './answer
 import { crisisReplies } from './crisis.js';
 import { parseAge, statedAge } from './age.js';
 import { action, actions, text, type Reply } from './replies.js';
-import { INTAKE, repeatQuestion } from './handover/intake.js';
+import { INTAKE, picksOption, repeatQuestion } from './handover/intake.js';
 import { alreadySent, beginHandover, crisisDuringIntake, handoverTrigger, intakeContext, intakeTurn, resumeHandover, withdrawHandover, HANDOVER_ACTIONS, type HandoverDeps, type HandoverEvent, type WithdrawEvent } from './handover/flow.js';
 import { askDeletion, confirmDeletion, keepData, PRIVACY_ACTIONS, type DeleteDataEvent, type RetentionPolicy } from './privacy.js';
 
@@ -140,7 +140,9 @@ function onMessage(deps: EngineDeps, state: ConversationState, message: string):
   const deciding = state.pending?.kind === 'deleteData';
   let next: ConversationState = deciding ? { ...state, pending: undefined } : { ...state };
 
-  if (understood.languageRequest && understood.languageRequest !== state.language) {
+  // At the intake's language question, a language's name ("Arabisch") answers it and does not switch the conversation.
+  const answersLanguage = state.intake?.step === 'language' && picksOption(state.intake, message, intakeContext(deps, state));
+  if (understood.languageRequest && understood.languageRequest !== state.language && !answersLanguage) {
     next = { ...next, language: understood.languageRequest, languageChosen: true };
     // A language named beside a need ("Jestem z Polski, szukam kursu niemieckiego w Kleve") switches and answers the need.
     if (hasServiceNeed(deps, understood) && !state.intake && !state.pending && !understood.crisis) {
@@ -187,7 +189,7 @@ function onMessage(deps: EngineDeps, state: ConversationState, message: string):
 
   if (next.intake) {
     // "Who will see my data?" during the intake (at the consent above all) is answered, and the question asked again.
-    if (understood.topics[0]?.id === 'privacy' && !deps.understanding.replyKind(message, next.language)) {
+    if (understood.topics[0]?.id === 'privacy' && !deps.understanding.replyKind(message, next.language) && !picksOption(next.intake, message, intakeContext(deps, next))) {
       return { state: next, replies: [text('privacy.info', { days: deps.retention.conversationDays }), ...repeatQuestion(next.intake, intakeContext(deps, next))], events: [], understood };
     }
     // Before the consent, a new question ends the offer and is answered instead.

@@ -108,7 +108,7 @@ export function toTelegram(chatId: number, messages: readonly Outgoing[], t: Tra
         }
         break;
       case 'crisis':
-        push(m.lines.map((l) => `☎ <b>${escapeHtml(l.phone)}</b> – ${escapeHtml(l.name)} (${escapeHtml(l.hours)}; ${escapeHtml(l.languages)})`).join('\n'));
+        push(m.lines.map((l) => `☎ <b>${escapeHtml(l.phone)}</b> – ${escapeHtml(l.name)} (${escapeHtml(t('crisis.lineDetails', { hours: l.hours, languages: l.languages }))})`).join('\n'));
         break;
       case 'actions':
         for (const a of m.actions) if (Buffer.byteLength(a.value) <= MAX_CALLBACK_BYTES) quick.push({ text: a.label, callback_data: a.value });

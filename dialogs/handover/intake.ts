@@ -356,9 +356,10 @@ const STEP_LIST: Step[] = [
       actions(...[ctx.language, ...LANGUAGES.filter((l) => l !== ctx.language)].map((l) => ({ label: { text: ctx.languageName(l) }, value: `${INTAKE}lang-${l}` }))),
     ],
     answer(input, _d, ctx) {
-      // Typed: the button's number or the language's name as the button shows it ("2", "Українська").
+      // Typed: the button's number, or the language's name as the button shows it ("2", "Українська") or in the conversation's language ("Ukrainisch").
       const order = [ctx.language, ...LANGUAGES.filter((l) => l !== ctx.language)];
-      const code = input.kind === 'choice' ? (input.value.startsWith('lang-') ? input.value.slice(5) : '') : (typedOption(input.text, order, false, (l) => ctx.languageName(l as Language)) ?? '');
+      const names = (l: string) => `${ctx.languageName(l as Language)} ${ctx.label(`languageName.${l}`)}`;
+      const code = input.kind === 'choice' ? (input.value.startsWith('lang-') ? input.value.slice(5) : '') : (typedOption(input.text, order, false, names) ?? '');
       const parsed = languageSchema.safeParse(code);
       return parsed.success ? { ok: true, fields: { preferredLanguage: parsed.data } } : invalid('intake.pickOne');
     },
@@ -368,7 +369,7 @@ const STEP_LIST: Step[] = [
     optional: true,
     applies: (d) => notUrgent(d) && d.fields.preferredLanguage !== undefined && d.fields.preferredLanguage !== 'de',
     done: (d) => d.fields.interpreter !== undefined,
-    ask: (d, ctx) => [text('intake.interpreter.ask', { language: ctx.languageName(d.fields.preferredLanguage ?? ctx.language) }), yesNo()],
+    ask: (d, ctx) => [text('intake.interpreter.ask', { languageKey: `languageName.${d.fields.preferredLanguage ?? ctx.language}` }), yesNo()],
     answer: (input, _d, ctx) => yesNoAnswer(input, ctx, 'interpreter'),
   },
   buttons('residence', 'residence', RESIDENCE, 'intake.residence', true, notUrgent),
@@ -437,7 +438,7 @@ function summaryLines(d: IntakeDraft, ctx: IntakeContext): Line[] {
   if (d.urgent) add('urgency', key('intake.urgency.urgent'));
   else if (f.urgency) add('urgency', f.deadline ? key('intake.summary.deadline', { levelKey: `intake.urgency.${f.urgency}`, deadline: f.deadline }) : key(`intake.urgency.${f.urgency}`));
   if (f.institutions) add('institutions', f.institutions.length ? key('intake.summary.list', { itemsKeys: f.institutions.map((i) => `intake.institutions.${i}`).join(',') }) : key('intake.institutions.none'));
-  if (f.preferredLanguage) add('language', f.interpreter ? key('intake.summary.withInterpreter', { language: ctx.languageName(f.preferredLanguage) }) : { text: ctx.languageName(f.preferredLanguage) });
+  if (f.preferredLanguage) add('language', f.interpreter ? key('intake.summary.withInterpreter', { languageKey: `languageName.${f.preferredLanguage}` }) : key(`languageName.${f.preferredLanguage}`));
   // Skipped or never asked (an urgent request) is no "I would rather not say": no line, like the other skipped answers.
   if (f.residence) add('residence', key(`intake.residence.${f.residence}`));
   if (f.transcript !== undefined) add('transcript', key(f.transcript ? 'intake.yes' : 'intake.no'));
@@ -462,6 +463,18 @@ export function startIntake(ctx: IntakeContext, trigger: IntakeDraft['trigger'],
   const step = nextStep(base, ctx, undefined);
   const draft = { ...base, step: step.id };
   return { draft, replies: [text(urgent ? 'intake.introUrgent' : 'intake.intro'), ...askStep(step, draft, ctx)] };
+}
+
+/** Steps answered by picking one of their buttons, which a typed label's words ("hier im Chat") answer too. */
+const PICKED: ReadonlySet<StepId> = new Set(['contact', 'ageGroup', 'urgency', 'language', 'residence']);
+
+/**
+ * Whether a typed message picks one of the waiting question's buttons: then it is that answer, even when its words
+ * would otherwise read as a question of their own ("hier im Chat" is no question about this chat's data).
+ */
+export function picksOption(draft: IntakeDraft, answer: string, ctx: IntakeContext): boolean {
+  if (!PICKED.has(draft.step)) return false;
+  return STEP_BY_ID.get(draft.step)!.answer({ kind: 'text', text: answer }, draft, ctx).ok === true;
 }
 
 /** The current question again (after coming back, or after a crisis interrupted the intake). */
