@@ -3,7 +3,9 @@ import { latinDigits } from '../knowledge/understand/text.js';
 /** The first plausible age (1–120) in an answer, in any digits; undefined when there is none. */
 export function parseAge(answer: string): number | undefined {
   const latin = latinDigits(answer);
-  for (const match of latin.match(/\d{1,3}/g) ?? []) {
+  // Whole numbers only: a postal code ("47533") holds no age.
+  for (const match of latin.match(/\d+/g) ?? []) {
+    if (match.length > 3) continue;
     const n = Number(match);
     if (n >= 1 && n <= 120) return n;
   }

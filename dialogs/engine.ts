@@ -220,11 +220,18 @@ function onMessage(deps: EngineDeps, state: ConversationState, message: string):
   }
 
   if (state.pending?.kind === 'age') {
+    // A town typed with the age or instead of it ("Goch, 34", "Kleve") is kept: it is not asked again.
+    const told = deps.understanding.towns.only(message) ?? deps.understanding.townTold(message, next.language);
+    const town = understood.municipality ?? told;
+    if (town) next = { ...next, municipality: town };
     const age = parseAge(message);
     if (age !== undefined) {
       next = { ...next, age, pending: undefined };
       const again = deps.understanding.understand({ text: state.pending.text, language: next.language, ...(next.municipality ? { municipality: next.municipality } : {}) });
       return { ...answerUnderstood(deps, next, again, state.pending.text), understood };
+    }
+    if (told || (town && !hasServiceNeed(deps, understood))) {
+      return { state: next, replies: [text('town.noted', { town: deps.understanding.towns.name(town!) ?? town! }), ageQuestion(next)], events: [], understood };
     }
     if (!hasServiceNeed(deps, understood)) {
       const attempts = state.pending.attempts + 1;

@@ -21,7 +21,7 @@ export type Urgency = (typeof URGENCIES)[number];
 export const MAX_ANSWER = { name: 80, contactTime: 200, household: 300, deadline: 200, concern: 1000 } as const;
 
 /** The consent text's version, stored with the record (change it whenever `intake.consent.body` changes). */
-export const CONSENT_VERSION = 'consent-2026-11';
+export const CONSENT_VERSION = 'consent-2026-11-2';
 
 const concernSchema = z.object({ topic: z.string().optional(), words: z.string().min(1).max(MAX_ANSWER.concern) });
 
