@@ -14,11 +14,16 @@ type CrisisPlace = Pick<ConversationState, 'municipality' | 'onBehalf'>;
  * language before the others), then what to do for the kinds that need more than a number (no place to sleep
  * tonight: the town must give emergency shelter) with the services the crisis file names, then the offer of a person.
  * @param place given for an acute crisis; a question about help in danger gets the numbers only
+ * @param atWork the crisis happens at work (the message is about rights at work too)
  */
-export function crisisReplies(deps: EngineDeps, kinds: readonly CrisisKind[], language: Language, place?: CrisisPlace): Reply[] {
+export function crisisReplies(deps: EngineDeps, kinds: readonly CrisisKind[], language: Language, place?: CrisisPlace, atWork = false): Reply[] {
   const forChild = (r: (typeof deps.kb.crisis)[number]): number => Number(kinds.includes('child') && r.kinds.includes('child') && urgency(r.priority) > 0);
+  // Violence at work (a boss who hits, a passport kept): police and ambulance; the hotlines for violence at home or
+  // against women do not fit, the services for rights at work follow instead.
+  const workOnly = atWork && kinds.every((k) => k === 'violence');
   const resources = deps.kb.crisis
     .filter((r) => r.kinds.some((k) => (kinds as string[]).includes(k)) || r.priority === 0)
+    .filter((r) => !workOnly || urgency(r.priority) === 0)
     // A child at risk: the lines for children and young people before those for adults (116 111 before 116 016).
     .sort((a, b) => urgency(a.priority) - urgency(b.priority) || forChild(b) - forChild(a) || Number(!a.languages.includes(language)) - Number(!b.languages.includes(language)) || a.priority - b.priority)
     .slice(0, 4);

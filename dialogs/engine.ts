@@ -167,10 +167,11 @@ function onMessage(deps: EngineDeps, state: ConversationState, message: string):
   // A crisis comes before anything the conversation was waiting for.
   if (understood.crisis) {
     next = { ...next, pending: undefined, lastTopics: ['emergency'], misses: 0, ...(understood.municipality ? { municipality: understood.municipality } : {}) };
-    const replies = crisisReplies(deps, understood.crisisKinds, next.language, next);
     // Exploitation at work (the passport kept by the employer, wages unpaid): after the numbers, the services for rights at
     // work (Faire Mobilität, Faire Integration), before the offer of a person.
-    if (understood.topics.some((t) => t.id === 'work.rights')) {
+    const atWork = understood.topics.some((t) => t.id === 'work.rights');
+    const replies = crisisReplies(deps, understood.crisisKinds, next.language, next, atWork);
+    if (atWork) {
       const work = answerTopic(deps, next, 'work.rights', {}).replies.filter((r) => r.type === 'services');
       replies.splice(replies.findIndex((r) => r.type === 'text' && r.message.key === 'crisis.offer'), 0, ...work);
     }

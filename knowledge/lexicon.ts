@@ -32,6 +32,11 @@ export const lexiconSchema = z.object({
    */
   later: terms,
   tonight: terms,
+  /**
+   * Phrases whose words look like a crisis but are not one ("schlagen vor": a suggestion, not parents who hit). With one
+   * of them in a message, only whole crisis phrases count there, not their content words in any order.
+   */
+  harmless: terms.default([]),
   /** Words right before or after a number that make it the writer's age ("ich bin 19", "19 Jahre", "мне 19"). */
   age: terms,
   /** Cues that the writer asks on behalf of someone else ("ich frage für eine Familie"): volunteer mode. */

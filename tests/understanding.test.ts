@@ -261,10 +261,13 @@ describe('understanding', () => {
       "Ben eylülde işe geri dönüyorum, eşim de çalışıyor. İkizleri Kita'ya vermek istiyoruz, kayıt nasıl yapılıyor?",
       // "pushed" alone, of "pushed me down".
       'the Jobcenter keeps pushing me into cleaning jobs, can I do a training instead?',
+      // "schlagen vor" (suggest) has the words of "Eltern schlagen mich" (lexicon `harmless`).
+      'Meine Eltern schlagen vor, dass ich einen Deutschkurs mache',
+      'Mein Vater schlägt vor, dass ich eine Ausbildung in Goch anfange',
     ]) {
       expect(u.understand({ text }), text).toMatchObject({ crisis: false, escalation: 'none' });
     }
-    for (const text of ['я боюсь чоловіка, він кричить', 'komşu çocuğu dövüyorlar', 'he pushed me down the stairs']) {
+    for (const text of ['я боюсь чоловіка, він кричить', 'komşu çocuğu dövüyorlar', 'he pushed me down the stairs', 'vater schlägt uns jeden tag', 'Meine Eltern schlagen mich, die Lehrerin schlägt vor, zum Jugendamt zu gehen']) {
       expect(u.understand({ text }).crisis, text).toBe(true);
     }
   });

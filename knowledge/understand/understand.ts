@@ -404,7 +404,10 @@ export class Understanding {
     }
     const ownCues = model.cues.scanWords(words, CUES);
     for (const { label, score } of ownCues) if (isCue(label)) cueScores.set(label, (cueScores.get(label) ?? 0) + score);
+    // "Meine Eltern schlagen vor, …" has the words of "Eltern schlagen mich" but is a suggestion: whole phrases only.
+    const harmless = has(ownCues, HARMLESS);
     for (const { label, score } of model.cueContent.scanWords(words, CUE_CONTENT)) {
+      if (harmless && label.startsWith('crisis.')) continue;
       cueScores.set(label, Math.max(cueScores.get(label) ?? 0, score));
     }
     let troubles = ownCues.find((c) => c.label === TROUBLE)?.score ?? 0;
@@ -750,6 +753,7 @@ const ON_BEHALF = 'onBehalf';
 const TROUBLE = 'trouble';
 const LATER = 'later';
 const TONIGHT = 'tonight';
+const HARMLESS = 'harmless';
 const DELETE_DATA = 'deleteData';
 
 /** Whether a cue (a wish to act for a family, to delete one's data) is met by the message. */
@@ -826,6 +830,7 @@ function buildModel(lang: Language, lexicons: Lexicons, examples: readonly Examp
   const timingSources: TermSource[] = [
     { label: LATER, terms: lexicon.later, weight: 1 },
     { label: TONIGHT, terms: lexicon.tonight, weight: 1 },
+    { label: HARMLESS, terms: lexicon.harmless, weight: 1 },
   ];
   const actionSources: TermSource[] = [
     { label: ON_BEHALF, terms: lexicon.onBehalf, weight: 1 },
