@@ -134,6 +134,20 @@ describe('language detection', () => {
     expect(result.state.language).toBe('ar');
     expect(result.replies.some((r) => r.type === 'services')).toBe(true);
   });
+
+  test('bringing the family over and a German passport, in everyday Arabic and Persian, in their script and in Latin letters', () => {
+    for (const [text, language, topic] of [
+      ['بدي جيب مرتي وولادي لهون', 'ar', 'residence.permit'],
+      ['كيف بقدر اجيب عيلتي على المانيا', 'ar', 'residence.permit'],
+      ['badi jib marti w wladi la almanya', 'ar', 'residence.permit'],
+      ['بدي جواز سفر الماني', 'ar', 'residence.naturalisation'],
+      ['میخوام زن و بچمو بیارم آلمان', 'fa', 'residence.permit'],
+      ['mikham zan o bachamo biaram alman', 'fa', 'residence.permit'],
+    ] as const) {
+      const result = u.understand({ text });
+      expect({ language: result.language, topic: result.topics[0]?.id }, text).toEqual({ language, topic });
+    }
+  });
 });
 
 describe('text normalisation', () => {
