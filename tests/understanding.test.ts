@@ -341,6 +341,16 @@ describe('understanding', () => {
     expect(u.understand({ text: 'Wie wird das Wetter morgen?' }).topics[0]?.id).toBe('out-of-scope');
   });
 
+  test('a town says where, not what: a plain need with any town of the district keeps its topic', () => {
+    for (const town of deps.kb.district.municipalities) {
+      for (const [need, topic] of [['Deutschkurs in', 'language-course.integration'], ['Kita-Platz in', 'childcare'], ['Termin beim Jobcenter', 'work.jobcentre']] as const) {
+        const text = `${need} ${town.name}`;
+        const result = u.understand({ text });
+        expect({ topic: result.topics[0]?.id, town: result.municipality }, text).toEqual({ topic, town: town.id });
+      }
+    }
+  });
+
   test('entries are filtered to the town', () => {
     const ids = u.understand({ text: 'Kita Anmeldung', municipality: 'geldern' }).entries.map((e) => e.id);
     expect(ids).toContain('jugendamt-geldern-kita');

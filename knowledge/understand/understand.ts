@@ -614,7 +614,8 @@ export class Understanding {
       nameStart: model.nameStarts.has(token),
       switchWord: model.switchWords.has(token),
       town: this.towns.mayName(token),
-      learned: model.classifier().word(token, stemmed),
+      // A town says where, not what: "Goch" in the example questions of one course is no reason for that course.
+      learned: this.towns.mayName(token) ? undefined : model.classifier().word(token, stemmed),
       told: model.escalation()?.word(token, stemmed),
     };
   }
