@@ -1,4 +1,4 @@
-import { appliesTo, entriesFor } from '../knowledge/coverage.js';
+import { appliesTo } from '../knowledge/coverage.js';
 import type { District, Language, ServiceEntry } from '../knowledge/schema.js';
 import type { ConversationState } from './state.js';
 import type { EngineDeps, TurnResult } from './engine.js';
@@ -27,7 +27,7 @@ const MAX_SERVICES = 3;
  * a few towns, and the town is not known yet.
  */
 export function needsTown(deps: EngineDeps, topic: string, state: ConversationState): boolean {
-  if (state.municipality) return false;
+  if (state.municipality || state.outsideDistrict) return false;
   return deps.kb.services.some((e) => e.topics.includes(topic) && e.area.scope === 'municipalities');
 }
 
@@ -70,10 +70,11 @@ function reachable(entry: ServiceEntry, municipality: string | undefined, option
 /** Orders a topic's entries: ranked ones first, then local before district, district before nationwide and online. */
 function candidates(deps: EngineDeps, topic: string, state: ConversationState, options: AnswerOptions): ServiceEntry[] {
   const municipality = options.withoutTown ? undefined : state.municipality;
+  const where = !municipality && state.outsideDistrict ? { ...options, outsideDistrict: true } : options;
   const pool = deps.kb.services.filter(
     (e) =>
       e.topics.includes(topic) &&
-      reachable(e, municipality, options) &&
+      reachable(e, municipality, where) &&
       !(options.exclude ?? []).includes(e.id) &&
       (!options.childcare || e.childcare),
   );
@@ -102,7 +103,8 @@ export function answerTopic(deps: EngineDeps, state: ConversationState, topic: s
   }
   const topicName = `topic.${topic}`;
   const follow = [action('actions.more', ACTIONS.more)];
-  if (topic.startsWith('language-course') && entriesFor(deps.kb, topic, state.municipality).some((e) => e.childcare)) {
+  // Once the courses with childcare are shown, the button would only show them again.
+  if (!options.childcare && topic.startsWith('language-course') && candidates(deps, topic, state, { ...options, exclude: [], childcare: true }).length > 0) {
     follow.push(action('actions.childcare', ACTIONS.childcare));
   }
   follow.push(action('actions.person', ACTIONS.person));
@@ -113,7 +115,10 @@ export function answerTopic(deps: EngineDeps, state: ConversationState, topic: s
     text('feedback.question'),
     actions(action('feedback.yes', ACTIONS.feedbackYes), action('feedback.no', ACTIONS.feedbackNo), ...follow),
   ];
-  const next: ConversationState = { ...state, lastTopics: [topic], shownEntries: entries.map((e) => e.id), misses: 0, feedbackGiven: false };
+  // "More" after "more" (or after "with childcare") shows what none of the answers before showed, until none is left.
+  const before = options.exclude ?? (options.childcare ? state.shownEntries : []);
+  const shownEntries = [...new Set([...before, ...entries.map((e) => e.id)])];
+  const next: ConversationState = { ...state, lastTopics: [topic], shownEntries, misses: 0, feedbackGiven: false };
   return { state: next, replies, events: [] };
 }
 

@@ -117,7 +117,8 @@ function onAction(deps: EngineDeps, current: ConversationState, value: string): 
   if (value === ACTIONS.more || value === ACTIONS.childcare) {
     const topic = state.lastTopics[0];
     if (!topic) return { state, replies: [text('welcome.howCanIHelp'), topicExamples()], events: [] };
-    return answerTopic(deps, state, topic, { exclude: state.shownEntries, childcare: value === ACTIONS.childcare });
+    // "With childcare" shows every course with childcare, also one the answer before showed among others.
+    return answerTopic(deps, state, topic, value === ACTIONS.childcare ? { childcare: true } : { exclude: state.shownEntries });
   }
   if (value === ACTIONS.elsewhere) {
     if (state.pending?.kind !== 'town') return { state, replies: [text('welcome.howCanIHelp'), topicExamples()], events: [] };
@@ -274,7 +275,7 @@ function withTown(deps: EngineDeps, state: ConversationState, town: string, wait
  * offers reachable anywhere or online, after a word on why; the town can still come later.
  */
 function withoutTown(deps: EngineDeps, state: ConversationState, reason: 'town.unsure' | 'town.elsewhere' | 'town.unknownFallback'): TurnResult {
-  const next = { ...state, pending: undefined };
+  const next = { ...state, pending: undefined, ...(reason === 'town.elsewhere' ? { outsideDistrict: true } : {}) };
   const topic = state.lastTopics[0];
   const answer = topic ? answerTopic(deps, next, topic, { withoutTown: true, outsideDistrict: reason === 'town.elsewhere' }) : undefined;
   return answer ? { ...answer, replies: [text(reason), ...answer.replies] } : { state: next, replies: [text(reason), text('welcome.howCanIHelp'), topicExamples()], events: [] };

@@ -24,6 +24,8 @@ export const conversationStateSchema = z.object({
   /** False until the person chose or clearly used a language. */
   languageChosen: z.boolean(),
   municipality: z.string().optional(),
+  /** The person lives outside the district (told at the town question): nationwide and online offers only, no town question again. */
+  outsideDistrict: z.boolean().optional(),
   age: z.number().int().min(0).max(120).optional(),
   pending: pendingSchema.optional(),
   /** Topics and entries of the last answer, for follow-ups and feedback. */
