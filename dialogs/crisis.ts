@@ -17,14 +17,16 @@ type CrisisPlace = Pick<ConversationState, 'municipality' | 'onBehalf'>;
  * @param atWork the crisis happens at work (the message is about rights at work too)
  */
 export function crisisReplies(deps: EngineDeps, kinds: readonly CrisisKind[], language: Language, place?: CrisisPlace, atWork = false): Reply[] {
-  const forChild = (r: (typeof deps.kb.crisis)[number]): number => Number(kinds.includes('child') && r.kinds.includes('child') && urgency(r.priority) > 0);
+  // A child at risk: the first line for children (116 111) right after 112 and 110; the other lines by language, so a
+  // mother beaten with her children also gets the women's helpline.
+  const childLine = kinds.includes('child') ? deps.kb.crisis.filter((r) => r.kinds.includes('child') && urgency(r.priority) > 0).sort((a, b) => a.priority - b.priority)[0] : undefined;
+  const forChild = (r: (typeof deps.kb.crisis)[number]): number => Number(r === childLine);
   // Violence at work (a boss who hits, a passport kept): police and ambulance; the hotlines for violence at home or
   // against women do not fit, the services for rights at work follow instead.
   const workOnly = atWork && kinds.every((k) => k === 'violence');
   const resources = deps.kb.crisis
     .filter((r) => r.kinds.some((k) => (kinds as string[]).includes(k)) || r.priority === 0)
     .filter((r) => !workOnly || urgency(r.priority) === 0)
-    // A child at risk: the lines for children and young people before those for adults (116 111 before 116 016).
     .sort((a, b) => urgency(a.priority) - urgency(b.priority) || forChild(b) - forChild(a) || Number(!a.languages.includes(language)) - Number(!b.languages.includes(language)) || a.priority - b.priority)
     .slice(0, 4);
   const replies: Reply[] = [text('crisis.intro'), { type: 'crisis', resourceIds: resources.map((r) => r.id) }];

@@ -135,6 +135,9 @@ function onAction(deps: EngineDeps, current: ConversationState, value: string): 
   return { state, replies: [text('error.unknownAction')], events: [] };
 }
 
+/** How sure the understanding must be that a crisis happens at work (a keyword of rights at work, not a shared word). */
+const AT_WORK = 0.6;
+
 function onMessage(deps: EngineDeps, state: ConversationState, message: string): TurnResult {
   const understood = deps.understanding.understand({ text: message, conversationLanguage: state.languageChosen ? state.language : undefined });
   // A question "delete everything?" is answered by this message or not at all.
@@ -170,7 +173,8 @@ function onMessage(deps: EngineDeps, state: ConversationState, message: string):
     next = { ...next, pending: undefined, lastTopics: ['emergency'], misses: 0, ...(understood.municipality ? { municipality: understood.municipality } : {}) };
     // Exploitation at work (the passport kept by the employer, wages unpaid): after the numbers, the services for rights at
     // work (Faire Mobilität, Faire Integration), before the offer of a person.
-    const atWork = understood.topics.some((t) => t.id === 'work.rights');
+    // Only a clear case: the words of "hurt", "pills" or "I don't want to live" also weigh a little for rights at work.
+    const atWork = understood.topics.some((t, i) => i === 1 && t.id === 'work.rights' && t.score >= AT_WORK);
     const replies = crisisReplies(deps, understood.crisisKinds, next.language, next, atWork);
     if (atWork) {
       const work = answerTopic(deps, next, 'work.rights', {}).replies.filter((r) => r.type === 'services');
