@@ -327,6 +327,13 @@ describe('understanding', () => {
     expect(ids).toContain('residence.opportunity');
   });
 
+  test('all the pills taken is a medical emergency in every language, also typed without accents', () => {
+    for (const text of ['ich habe alle meine tabletten genommen', 'همه قرص هامو خوردم', 'wzielam wszystkie tabletki', 'изпих всички хапчета', 'butun haplari ictim', 'I took too many pills', 'أخذت كل الحبوب', 'я выпила все таблетки', 'я випила всі таблетки', 'am luat toate pastilele']) {
+      const result = u.understand({ text });
+      expect({ crisis: result.crisis, medical: result.crisisKinds.includes('medical') }, text).toEqual({ crisis: true, medical: true });
+    }
+  });
+
   test('a crisis typed in Latin letters is caught even in a very short message', () => {
     expect(u.understand({ text: 'khochu umeret' }).crisis).toBe(true);
   });
