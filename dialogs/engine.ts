@@ -246,6 +246,15 @@ function onMessage(deps: EngineDeps, state: ConversationState, message: string):
     next = { ...next, pending: undefined };
   }
 
+  // Typed instead of tapped right after an answer: "weitere" / "ще" is the "more" button, "nein" / "not really" the "no"
+  // to "did this help?" (which offers a person), only as a whole message: "nein, ich suche eine Kita" is a new question.
+  if (!state.pending && !deciding && state.shownEntries.length > 0 && state.lastTopics.length > 0) {
+    const kind = deps.understanding.followUp(message, next.language);
+    const no = kind === 'unhelpful' || (deps.understanding.replyKind(message, next.language) === 'no' && message.trim().split(/\s+/u).length <= 2);
+    if (kind === 'more') return { ...onAction(deps, next, ACTIONS.more), understood };
+    if (no && !state.feedbackGiven) return { ...onAction(deps, next, ACTIONS.feedbackNo), understood };
+  }
+
   if (understood.municipality) next = { ...next, municipality: understood.municipality };
   // A town alone ("Goch", "47533") or told as where one lives ("ich wohne in Goch"): noted, then the last answer for
   // that town, or what Lotse helps with there.

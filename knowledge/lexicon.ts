@@ -45,6 +45,10 @@ export const lexiconSchema = z.object({
   switchWords: terms,
   yes: terms,
   no: terms,
+  /** A whole message asking for more offers after an answer ("weitere", "more", "ще", "başka var mı"): the "more" button. */
+  more: terms.default([]),
+  /** A whole message saying an answer did not help ("hat nicht geholfen", "not really"): the "no" to "did this help?". */
+  unhelpful: terms.default([]),
   /** Words that end a running dialogue (the handover intake): "abbrechen", "cancel". */
   cancel: terms,
   /** "I don't know" as a whole answer to a question (the town): answered without what was asked. */

@@ -77,6 +77,9 @@ const GENERAL_COUNSELLING = new Set(['counselling.youth', 'counselling.adult']);
 /** The same, and in a volunteer's message the community topic, whose words there name the writer (see ROLE). */
 const GENERAL_OR_ROLE = new Set([...GENERAL_COUNSELLING, COMMUNITY]);
 
+/** A message that follows up an answer: asking for more offers, or saying it did not help. */
+export type FollowUp = 'more' | 'unhelpful';
+
 /** Small talk that is no greeting: thanks, or leave-taking. */
 export type Courtesy = 'thanks' | 'farewell';
 
@@ -234,6 +237,8 @@ export class Understanding {
   private readonly unsureWords = new Map<Language, Set<string>>();
   /** Short answers per language: normalised phrase → yes, no or cancel. */
   private readonly replyWords = new Map<Language, Map<string, 'yes' | 'no' | 'cancel'>>();
+  /** Whole messages that follow up an answer: "more" and "that did not help". */
+  private readonly followUps = new Map<Language, Map<string, FollowUp>>();
   /** Words of thanks and of leave-taking per language, normalised like short answers. */
   private readonly courtesyWords = new Map<Language, Map<string, Courtesy>>();
   /** Per language, the words around a town's name that tell where one lives (lexicon `liveIn`). */
@@ -259,6 +264,9 @@ export class Understanding {
       const lexicon = lexicons[lang];
       for (const [kind, terms] of [['yes', lexicon.yes], ['no', lexicon.no], ['cancel', lexicon.cancel]] as const) for (const t of terms) words.set(replyKey(t), kind);
       this.replyWords.set(lang, words);
+      const followUps = new Map<string, FollowUp>();
+      for (const [kind, terms] of [['more', lexicon.more], ['unhelpful', lexicon.unhelpful]] as const) for (const t of terms) followUps.set(replyKey(t), kind);
+      this.followUps.set(lang, followUps);
       this.unsureWords.set(lang, new Set(lexicon.unsure.map(replyKey)));
       const courtesy = new Map<string, Courtesy>();
       // Thanks win over leave-taking in one message: "danke, tschüss" is answered with "you're welcome".
@@ -307,6 +315,19 @@ export class Understanding {
         const kind = known.get(words.slice(0, n).join(' '));
         if (kind) return kind;
       }
+    }
+    return undefined;
+  }
+
+  /**
+   * A whole message that follows up an answer, in the conversation's language, German or English: "more" asks for
+   * further offers ("weitere", "ще", "başka var mı"), "unhelpful" says the answer did not help ("not really").
+   */
+  followUp(text: string, language: Language): FollowUp | undefined {
+    const key = replyKey(text);
+    for (const lang of new Set<Language>([language, 'de', 'en'])) {
+      const kind = this.followUps.get(lang)!.get(key);
+      if (kind) return kind;
     }
     return undefined;
   }
