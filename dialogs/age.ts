@@ -25,5 +25,11 @@ export function statedAge(message: string, ageWords: ReadonlySet<string>): numbe
     const near = [words[i - 1], words.slice(Math.max(0, i - 2), i).join(' '), words[i + 1], words.slice(i + 1, i + 3).join(' ')];
     if (near.some((w) => w !== undefined && ageWords.has(w))) return n;
   }
+  // A number in brackets right after a word: "für meinen Vater (65)", "un jeune homme (22)".
+  const bracketed = /[\p{L}]\s*\((\d{1,3})\)/u.exec(latinDigits(message));
+  if (bracketed) {
+    const n = Number(bracketed[1]);
+    if (n >= 1 && n <= 120) return n;
+  }
   return undefined;
 }

@@ -135,6 +135,10 @@ function onAction(deps: EngineDeps, current: ConversationState, value: string): 
   return { state, replies: [text('error.unknownAction')], events: [] };
 }
 
+/** The youngest age the migration counselling serves (JMD from 12): a smaller number ("ich habe 2 Kinder") is no answer. */
+const MIN_COUNSELLING_AGE = 12;
+const counsellingAge = (age: number | undefined): number | undefined => (age !== undefined && age >= MIN_COUNSELLING_AGE ? age : undefined);
+
 /** How sure the understanding must be that a crisis happens at work (a keyword of rights at work, not a shared word). */
 const AT_WORK = 0.6;
 
@@ -230,7 +234,7 @@ function onMessage(deps: EngineDeps, state: ConversationState, message: string):
     const told = deps.understanding.towns.only(message) ?? deps.understanding.townTold(message, next.language);
     const town = understood.municipality ?? told;
     if (town) next = { ...next, municipality: town };
-    const age = parseAge(message);
+    const age = counsellingAge(parseAge(message));
     if (age !== undefined) {
       next = { ...next, age, pending: undefined };
       const again = deps.understanding.understand({ text: state.pending.text, language: next.language, ...(next.municipality ? { municipality: next.municipality } : {}) });
@@ -336,7 +340,8 @@ function answerUnderstood(deps: EngineDeps, state: ConversationState, understood
   let topic = service.id;
   if (topic === 'counselling.youth' || topic === 'counselling.adult') {
     // An age told in the message ("ich bin 19 und suche Beratung") is not asked again.
-    const told = state.age ?? statedAge(original, deps.understanding.ageWords(state.language));
+    // An age in this message is about whom it asks for now (a volunteer asks for several people): it wins over an earlier one.
+    const told = counsellingAge(statedAge(original, deps.understanding.ageWords(state.language))) ?? state.age;
     if (told !== undefined) state = { ...state, age: told };
     if (state.age === undefined) {
       return { state: { ...state, pending: { kind: 'age', text: original, attempts: 0 }, lastTopics: [topic] }, replies: [ageQuestion(state)], events: [] };
