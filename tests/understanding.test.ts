@@ -224,6 +224,19 @@ describe('understanding', () => {
     expect(r.topics[0]?.id).toBe('human');
   });
 
+  test('a volunteer naming the role at length still asks for the family\'s need; the wish to volunteer stays community', () => {
+    for (const [text, topic] of [
+      ['ich helfe als ehrenamtliche einer afghanischen familie in geldern, das kind braucht einen kita platz', 'childcare'],
+      ['als ehrenamtliche helferin: die familie braucht einen kinderarzt in goch', 'health'],
+      ['bin ehrenamtlich tätig, zwei kinder (8 und 12) brauchen einen schulplatz in goch', 'school'],
+      ['Ich bin Ehrenamtliche, die Familie sucht einen Sportverein für die Kinder', 'community'],
+      ['What are my tasks as a volunteer?', 'community'],
+      ['I want to volunteer and help other refugees, who do I contact?', 'community'],
+    ] as const) {
+      expect(u.understand({ text }).topics[0]?.id, text).toBe(topic);
+    }
+  });
+
   test('a wish for a person comes first when no need is named, however the words resemble a service', () => {
     // "Berater" resembles "Schulberatung", and a profile of the school topic holds "sprechen": no school question.
     for (const text of ['berater sprechen', 'ich will mit einem berater sprechen']) {

@@ -541,7 +541,8 @@ export class Understanding {
     // role, not a wish to volunteer; a need named beside it is the question, and the family's own wish for the volunteering
     // services ("a sports club for the children") has words of its own.
     const community = topicScores.get(COMMUNITY);
-    if (onBehalf && community !== undefined) topicScores.set(COMMUNITY, community * ROLE);
+    // The role's words add up ("Ehrenamtliche", "helfe", "Familie"): together they count as one keyword at most.
+    if (onBehalf && community !== undefined) topicScores.set(COMMUNITY, Math.min(community * ROLE, KEYWORD));
 
     // JMD and MBE counsel on everything; an age or "advice" next to a concrete need should not outrank the need.
     const specific = areas.size > 0;
