@@ -48,13 +48,20 @@ interface AnswerOptions {
 /** Groups of people who fled: a service only for them is no first answer for an EU worker. */
 const FLED: ReadonlySet<string> = new Set(['refugees', 'asylum-seekers', 'duldung', 'recognised-refugees', 'ukraine-protection']);
 
+/** A service only for people who fled (refugees, asylum seekers, Duldung, Ukraine): not for a citizen of the EU. */
+function onlyForFled(entry: ServiceEntry): boolean {
+  const { eligibility } = entry.targetGroup;
+  return eligibility.length > 0 && eligibility.every((e) => FLED.has(e));
+}
+
 /**
  * A service whose group the person most likely is not in, by their language (the district file's lists): only for EU
  * citizens, for an Arabic speaker; only for refugees, for a Polish speaker. Such services come after the others.
  */
-function unlikelyFor(entry: ServiceEntry, district: District, language: Language): boolean {
+function unlikelyFor(entry: ServiceEntry, district: District, language: Language, euCitizen: boolean): boolean {
   const { eligibility } = entry.targetGroup;
   if (eligibility.length === 0) return false;
+  if (euCitizen) return onlyForFled(entry);
   if (district.languagesMostlyOutsideEu.includes(language)) return eligibility.every((e) => e === 'eu-citizens');
   if (district.languagesMostlyEu.includes(language)) return eligibility.every((e) => FLED.has(e));
   return false;
@@ -76,6 +83,8 @@ function candidates(deps: EngineDeps, topic: string, state: ConversationState, o
       e.topics.includes(topic) &&
       reachable(e, municipality, where) &&
       !(options.exclude ?? []).includes(e.id) &&
+      // Someone who said they are an EU citizen is not offered what only refugees may use.
+      !(state.euCitizen && onlyForFled(e)) &&
       (!options.childcare || e.childcare),
   );
   const rank = new Map((options.ranked ?? []).map((id, i) => [id, i]));
@@ -89,7 +98,8 @@ function candidates(deps: EngineDeps, topic: string, state: ConversationState, o
     const asked = Number(!named.has(a.id)) - Number(!named.has(b.id));
     const primary = Number(a.topics[0] !== topic) - Number(b.topics[0] !== topic);
     const spoken = Number(!a.languages.includes(state.language)) - Number(!b.languages.includes(state.language));
-    const open = Number(unlikelyFor(a, deps.kb.district, state.language)) - Number(unlikelyFor(b, deps.kb.district, state.language));
+    const eu = state.euCitizen === true;
+    const open = Number(unlikelyFor(a, deps.kb.district, state.language, eu)) - Number(unlikelyFor(b, deps.kb.district, state.language, eu));
     return asked || primary || scopeOrder[a.area.scope] - scopeOrder[b.area.scope] || spoken || open || ra - rb;
   });
 }

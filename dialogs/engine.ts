@@ -171,6 +171,7 @@ function onMessage(deps: EngineDeps, state: ConversationState, message: string):
 
   // Volunteer mode: once someone says they ask for another person, it stays on for the conversation.
   if (understood.onBehalf) next = { ...next, onBehalf: true };
+  if (understood.euCitizen) next = { ...next, euCitizen: true };
 
   // A crisis comes before anything the conversation was waiting for.
   if (understood.crisis) {
@@ -306,8 +307,10 @@ const ageQuestion = (state: ConversationState): Reply => text(state.onBehalf ? '
 /** Decides the answer for an understood message (no pending question in the way). */
 function answerUnderstood(deps: EngineDeps, state: ConversationState, understood: Understood, original: string): TurnResult {
   const top = understood.topics[0]?.id;
-  // Understanding ranks a recognised service need first; a weaker one is no answer.
-  const service = understood.outOfScope || !isServiceTopic(deps, top) ? undefined : understood.topics[0];
+  // Understanding ranks a recognised service need first; a weaker one is no answer. A citizen of the EU needs no work
+  // permit: the migration counselling (which serves EU citizens) answers instead.
+  const first = understood.outOfScope || !isServiceTopic(deps, top) ? undefined : understood.topics[0];
+  const service = first?.id === 'work.permit' && state.euCitizen ? { id: 'counselling.adult', score: first.score } : first;
 
   if (understood.person && !service) {
     return beginHandover(deps, state, 'person');

@@ -35,6 +35,8 @@ export const conversationStateSchema = z.object({
   misses: z.number().int().min(0).default(0),
   /** The person asks on behalf of someone else (volunteer mode). */
   onBehalf: z.boolean().default(false),
+  /** The person said they are a citizen of the EU: offers only for refugees come last, no work permit. */
+  euCitizen: z.boolean().optional(),
   feedbackGiven: z.boolean().default(false),
   /** The person's recent requests in their own words, for the concerns of a handover (at most three). */
   recent: z.array(z.object({ text: z.string().max(1000), topics: z.array(z.string()) })).max(3).default([]),

@@ -41,6 +41,11 @@ export const lexiconSchema = z.object({
   age: terms,
   /** Cues that the writer asks on behalf of someone else ("ich frage für eine Familie"): volunteer mode. */
   onBehalf: terms,
+  /**
+   * The writer is a citizen of the EU ("ich bin Rumänin", "jestem z Polski", "EU citizen"): free to live and work here, so
+   * offers only for refugees come last and a work permit is no answer.
+   */
+  euCitizen: terms.default([]),
   languageNames: z.object(Object.fromEntries(LANGUAGES.map((l) => [l, terms])) as Record<Language, typeof terms>).partial().default({}),
   switchWords: terms,
   yes: terms,

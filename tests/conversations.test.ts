@@ -25,6 +25,8 @@ const turnSchema = z
     services: z.array(z.string()).optional(),
     /** The emergency numbers and hotlines this turn shows begin with these ids, in this order. */
     lines: z.array(z.string()).optional(),
+    /** Service entries this turn must not show. */
+    notServices: z.array(z.string()).optional(),
     /** Emergency numbers and hotlines this turn must not show. */
     notLines: z.array(z.string()).optional(),
     /** Parameters of messages this turn emits, by key: each key's message carries at least these. */
@@ -88,6 +90,10 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
           if (turn.lines) {
             const shown = result.replies.flatMap((r) => (r.type === 'crisis' ? r.resourceIds : []));
             expect(shown.slice(0, turn.lines.length), where).toEqual(turn.lines);
+          }
+          if (turn.notServices) {
+            const shown = result.replies.flatMap((r) => (r.type === 'services' ? r.entryIds : []));
+            for (const id of turn.notServices) expect(shown, where).not.toContain(id);
           }
           if (turn.notLines) {
             const shown = result.replies.flatMap((r) => (r.type === 'crisis' ? r.resourceIds : []));

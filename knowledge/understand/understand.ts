@@ -49,6 +49,8 @@ export interface Understood {
   languageMenu?: true;
   /** The writer asks on behalf of someone else (a volunteer for a family): volunteer mode. */
   onBehalf: boolean;
+  /** The writer says they are a citizen of the EU. */
+  euCitizen: boolean;
   /** The writer asks to delete everything stored about them ("lösch meine Daten"). */
   deleteData: boolean;
 }
@@ -452,6 +454,7 @@ export class Understanding {
     // Volunteers mostly write German; their cue counts in German too, whatever language was detected.
     const germanActions = model === german ? ownCues : german.actions.scanWords(words, GERMAN_ACTIONS);
     const onBehalf = has(ownCues, ON_BEHALF) || has(germanActions, ON_BEHALF);
+    const euCitizen = has(ownCues, EU_CITIZEN) || has(germanActions, EU_CITIZEN);
     // Also in the conversation's language (a misread Finglish message), German and English (the words of privacy notices).
     const conversation = input.conversationLanguage ? this.models.get(input.conversationLanguage)! : model;
     const english = this.models.get('en')!;
@@ -605,6 +608,7 @@ export class Understanding {
       outOfScope,
       recognised,
       onBehalf,
+      euCitizen,
       deleteData,
       ...(municipality ? { municipality } : {}),
       ...languageRequest(tokens, words, model, bestService >= MIN_TOPIC ? ranked[0]?.id : undefined),
@@ -772,6 +776,7 @@ function add(target: Map<string, number>, scores: readonly LabelScore[], factor:
 }
 
 const ON_BEHALF = 'onBehalf';
+const EU_CITIZEN = 'euCitizen';
 /** Words of a problem in a life area ("gekündigt", "Mahnung"): counted, not a cue of their own. */
 const TROUBLE = 'trouble';
 const LATER = 'later';
@@ -857,6 +862,7 @@ function buildModel(lang: Language, lexicons: Lexicons, examples: readonly Examp
   ];
   const actionSources: TermSource[] = [
     { label: ON_BEHALF, terms: lexicon.onBehalf, weight: 1 },
+    { label: EU_CITIZEN, terms: lexicon.euCitizen, weight: 1 },
     { label: DELETE_DATA, terms: lexicon.deleteData, weight: 1, anyOrder: true },
   ];
 
