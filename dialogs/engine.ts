@@ -197,7 +197,11 @@ function onMessage(deps: EngineDeps, state: ConversationState, message: string):
   // "Delete my data" wins over the intake's "cancel" (which deletes only the draft): it asks first
   // and then deletes the draft too; a bare "löschen" during the intake still cancels the draft.
   if (understood.deleteData) return { ...askDeletion(deps, next), understood };
+  // "Ich möchte meine Anfrage zurückziehen" after sending: the withdraw button's meaning, for the last request sent.
+  const sent = next.handovers.at(-1);
+  if (understood.withdraw && !next.intake && sent) return { ...withdrawHandover(next, sent.reference), understood };
 
+  let paused = false;
   if (next.intake) {
     // "Who will see my data?" during the intake (at the consent above all) is answered, and the question asked again.
     if (understood.topics[0]?.id === 'privacy' && !deps.understanding.replyKind(message, next.language) && !picksOption(next.intake, message, intakeContext(deps, next))) {
@@ -210,6 +214,7 @@ function onMessage(deps: EngineDeps, state: ConversationState, message: string):
     const question = hasServiceNeed(deps, understood) && understood.recognised && !deps.understanding.unsure(message, next.language);
     if (early && question && !deps.understanding.replyKind(message, next.language) && !(next.intake.step === 'town' && understood.municipality)) {
       next = { ...next, intake: undefined };
+      paused = true;
     } else {
       return { ...intakeTurn(deps, next, { kind: 'text', text: message }), understood };
     }
@@ -265,7 +270,9 @@ function onMessage(deps: EngineDeps, state: ConversationState, message: string):
   // that town, or what Lotse helps with there.
   const alone = deps.understanding.towns.only(message) ?? deps.understanding.townTold(message, next.language);
   if (alone) return { ...withTown(deps, next, alone), understood };
-  return { ...answerUnderstood(deps, next, understood, message), understood };
+  const answer = answerUnderstood(deps, next, understood, message);
+  // The offer of a person ended by a question: the person learns that nothing was passed on, and how to ask again.
+  return { ...answer, replies: paused ? [text('intake.paused'), ...answer.replies] : answer.replies, understood };
 }
 
 /**

@@ -72,6 +72,8 @@ export const lexiconSchema = z.object({
    * Daten"), matched anywhere in a message and in any order. Bare verbs ("löschen") belong to `cancel`.
    */
   deleteData: terms,
+  /** "Withdraw my request": after a handover was sent, phrases asking to withdraw it (the withdraw button's meaning), in any order. */
+  withdraw: terms.default([]),
   /** Arabizi / Finglish: Latin-script writing of Arabic or Persian. */
   translit: z.object({ markers: terms, topics: z.record(z.string(), terms).default({}) }).optional(),
 });

@@ -51,6 +51,8 @@ export interface Understood {
   onBehalf: boolean;
   /** The writer says they are a citizen of the EU. */
   euCitizen: boolean;
+  /** The writer asks to withdraw the request they sent ("Anfrage zurückziehen"). */
+  withdraw: boolean;
   /** The writer asks to delete everything stored about them ("lösch meine Daten"). */
   deleteData: boolean;
 }
@@ -455,6 +457,7 @@ export class Understanding {
     const germanActions = model === german ? ownCues : german.actions.scanWords(words, GERMAN_ACTIONS);
     const onBehalf = has(ownCues, ON_BEHALF) || has(germanActions, ON_BEHALF);
     const euCitizen = has(ownCues, EU_CITIZEN) || has(germanActions, EU_CITIZEN);
+    const withdraw = has(ownCues, WITHDRAW) || has(germanActions, WITHDRAW);
     // Also in the conversation's language (a misread Finglish message), German and English (the words of privacy notices).
     const conversation = input.conversationLanguage ? this.models.get(input.conversationLanguage)! : model;
     const english = this.models.get('en')!;
@@ -609,6 +612,7 @@ export class Understanding {
       recognised,
       onBehalf,
       euCitizen,
+      withdraw,
       deleteData,
       ...(municipality ? { municipality } : {}),
       ...languageRequest(tokens, words, model, bestService >= MIN_TOPIC ? ranked[0]?.id : undefined),
@@ -783,6 +787,7 @@ const LATER = 'later';
 const TONIGHT = 'tonight';
 const HARMLESS = 'harmless';
 const DELETE_DATA = 'deleteData';
+const WITHDRAW = 'withdraw';
 
 /** Whether a cue (a wish to act for a family, to delete one's data) is met by the message. */
 function has(scores: readonly LabelScore[], label: string): boolean {
@@ -864,6 +869,7 @@ function buildModel(lang: Language, lexicons: Lexicons, examples: readonly Examp
     { label: ON_BEHALF, terms: lexicon.onBehalf, weight: 1 },
     { label: EU_CITIZEN, terms: lexicon.euCitizen, weight: 1 },
     { label: DELETE_DATA, terms: lexicon.deleteData, weight: 1, anyOrder: true },
+    { label: WITHDRAW, terms: lexicon.withdraw, weight: 1, anyOrder: true },
   ];
 
   const translit = lexicon.translit
