@@ -334,8 +334,21 @@ const STEP_LIST: Step[] = [
     applies: notUrgent,
     done: (d) => d.fields.institutions !== undefined,
     ask: (d) => institutionsQuestion(d.fields.institutions ?? []),
-    answer(input, d) {
-      if (input.kind !== 'choice') return invalid('intake.pickOne');
+    answer(input, d, ctx) {
+      if (input.kind === 'text') {
+        // Typed: "fertig" or "keine davon" (a button's words), or the offices' names ("Jobcenter und Migrationsberatung"),
+        // which answer the question at once.
+        const button = typedOption(input.text, ['done', 'none'], false, (o) => ctx.label(`intake.institutions.${o}`));
+        if (button) return { ok: true, fields: { institutions: button === 'none' ? [] : (d.fields.institutions ?? []) } };
+        // A label's word names its office when no other label has it and it is the first or a long one ("oder" of
+        // "Arzt oder Ärztin" names nothing).
+        const typed = new Set(labelWords(input.text));
+        const words = new Map(INSTITUTIONS.map((i) => [i, labelWords(ctx.label(`intake.institutions.${i}`))]));
+        const shared = (w: string) => INSTITUTIONS.filter((i) => words.get(i)!.includes(w)).length > 1;
+        const named = INSTITUTIONS.filter((i) => words.get(i)!.some((w, at) => (at === 0 ? w.length >= 3 : w.length >= 5) && typed.has(w) && !shared(w)));
+        if (named.length === 0) return invalid('intake.pickOne');
+        return { ok: true, fields: { institutions: [...new Set([...(d.fields.institutions ?? []), ...named])] } };
+      }
       if (input.value === 'done') return { ok: true, fields: { institutions: d.fields.institutions ?? [] } };
       if (input.value === 'none') return { ok: true, fields: { institutions: [] } };
       const id = (INSTITUTIONS as readonly string[]).includes(input.value) ? (input.value as (typeof INSTITUTIONS)[number]) : undefined;
@@ -510,6 +523,11 @@ export function continueIntake(draft: IntakeDraft, input: IntakeInput, ctx: Inta
   if (step.id === 'town' && kind === 'elsewhere') return { kind: 'elsewhere' };
 
   if (step.id === 'summary') {
+    // Typed, the buttons' words: "absenden", "etwas ändern". Sending needs the send button's own words, never a bare "ja".
+    if (input.kind === 'text') {
+      const typed = typedOption(input.text, ['send', 'correct'], false, (o) => ctx.label(`intake.summary.${o}`));
+      if (typed) return continueIntake(draft, { kind: 'choice', value: typed }, ctx, now);
+    }
     if (input.kind === 'choice' && input.value === 'send') return { kind: 'send', draft };
     if (input.kind === 'choice' && input.value === 'correct') {
       const fields = correctableSteps(draft, ctx);
