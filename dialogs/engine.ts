@@ -256,12 +256,14 @@ function onMessage(deps: EngineDeps, state: ConversationState, message: string):
     next = { ...next, pending: undefined };
   }
 
-  // Typed instead of tapped right after an answer: "weitere" / "ще" is the "more" button, "nein" / "not really" the "no"
-  // to "did this help?" (which offers a person), only as a whole message: "nein, ich suche eine Kita" is a new question.
+  // Typed instead of tapped right after an answer: "weitere" / "ще" is the "more" button, "mit Kinderbetreuung" after a
+  // course the "with childcare" one, "nein" / "not really" the "no" to "did this help?" (which offers a person), only as
+  // a whole message: "nein, ich suche eine Kita" is a new question.
   if (!state.pending && !deciding && state.shownEntries.length > 0 && state.lastTopics.length > 0) {
     const kind = deps.understanding.followUp(message, next.language);
     const no = kind === 'unhelpful' || (deps.understanding.replyKind(message, next.language) === 'no' && message.trim().split(/\s+/u).length <= 2);
     if (kind === 'more') return { ...onAction(deps, next, ACTIONS.more), understood };
+    if (kind === 'childcare' && state.lastTopics[0]?.startsWith('language-course')) return { ...onAction(deps, next, ACTIONS.childcare), understood };
     if (no && !state.feedbackGiven) return { ...onAction(deps, next, ACTIONS.feedbackNo), understood };
   }
 
@@ -362,7 +364,11 @@ function answerUnderstood(deps: EngineDeps, state: ConversationState, understood
     return { state: { ...state, pending: { kind: 'town', text: original, attempts: 0 }, lastTopics: [topic] }, replies: [townQuestion(state)], events: [] };
   }
   const ranked = understood.entries.map((e) => e.id);
-  const result = answerTopic(deps, { ...state, recent: remember(state, original, understood.topics.slice(0, 2).map((t) => t.id)) }, topic, { ranked, named: understood.named });
+  // "Deutschkurs mit Kinderbetreuung": the courses with childcare, where there are any.
+  const withChildcare = topic.startsWith('language-course') && deps.understanding.asksChildcare(original, state.language);
+  const remembered = { ...state, recent: remember(state, original, understood.topics.slice(0, 2).map((t) => t.id)) };
+  const childcare = withChildcare ? answerTopic(deps, remembered, topic, { childcare: true }) : undefined;
+  const result = childcare?.replies.some((r) => r.type === 'services') ? childcare : answerTopic(deps, remembered, topic, { ranked, named: understood.named });
   if (understood.complex || understood.person) {
     return { ...result, replies: [text('escalation.complex'), ...result.replies.filter((r) => r.type !== 'actions'), actions(action('actions.person', ACTIONS.person), action('feedback.yes', ACTIONS.feedbackYes), action('feedback.no', ACTIONS.feedbackNo))] };
   }

@@ -54,6 +54,8 @@ export const lexiconSchema = z.object({
   more: terms.default([]),
   /** A whole message saying an answer did not help ("hat nicht geholfen", "not really"): the "no" to "did this help?". */
   unhelpful: terms.default([]),
+  /** Within a short message after a course answer, "with childcare" ("mit Kinderbetreuung", "з доглядом за дітьми"): that button. */
+  withChildcare: terms.default([]),
   /** Words that end a running dialogue (the handover intake): "abbrechen", "cancel". */
   cancel: terms,
   /** "I don't know" as a whole answer to a question (the town): answered without what was asked. */

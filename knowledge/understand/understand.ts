@@ -82,7 +82,9 @@ const GENERAL_COUNSELLING = new Set(['counselling.youth', 'counselling.adult']);
 const GENERAL_OR_ROLE = new Set([...GENERAL_COUNSELLING, COMMUNITY]);
 
 /** A message that follows up an answer: asking for more offers, or saying it did not help. */
-export type FollowUp = 'more' | 'unhelpful';
+export type FollowUp = 'more' | 'unhelpful' | 'childcare';
+/** A follow-up is a short message: longer ones are questions of their own. */
+const FOLLOW_UP_WORDS = 8;
 
 /** Small talk that is no greeting: thanks, or leave-taking. */
 export type Courtesy = 'thanks' | 'farewell';
@@ -243,6 +245,7 @@ export class Understanding {
   private readonly replyWords = new Map<Language, Map<string, 'yes' | 'no' | 'cancel'>>();
   /** Whole messages that follow up an answer: "more" and "that did not help". */
   private readonly followUps = new Map<Language, Map<string, FollowUp>>();
+  private readonly childcareWords = new Map<Language, string[]>();
   /** Words of thanks and of leave-taking per language, normalised like short answers. */
   private readonly courtesyWords = new Map<Language, Map<string, Courtesy>>();
   /** Per language, the words around a town's name that tell where one lives (lexicon `liveIn`). */
@@ -271,6 +274,7 @@ export class Understanding {
       const followUps = new Map<string, FollowUp>();
       for (const [kind, terms] of [['more', lexicon.more], ['unhelpful', lexicon.unhelpful]] as const) for (const t of terms) followUps.set(replyKey(t), kind);
       this.followUps.set(lang, followUps);
+      this.childcareWords.set(lang, lexicon.withChildcare.map(replyKey));
       this.unsureWords.set(lang, new Set(lexicon.unsure.map(replyKey)));
       const courtesy = new Map<string, Courtesy>();
       // Thanks win over leave-taking in one message: "danke, tschüss" is answered with "you're welcome".
@@ -329,11 +333,21 @@ export class Understanding {
    */
   followUp(text: string, language: Language): FollowUp | undefined {
     const key = replyKey(text);
-    for (const lang of new Set<Language>([language, 'de', 'en'])) {
+    const languages = new Set<Language>([language, 'de', 'en']);
+    for (const lang of languages) {
       const kind = this.followUps.get(lang)!.get(key);
       if (kind) return kind;
     }
-    return undefined;
+    // "with childcare" also inside a short message: "mit Kinderbetreuung bitte", "cocuk bakimi olan kurs var mi".
+    if (key.split(' ').length > FOLLOW_UP_WORDS) return undefined;
+    return this.asksChildcare(text, language) ? 'childcare' : undefined;
+  }
+
+  /** Whether a message asks for childcare with a course ("Deutschkurs mit Kinderbetreuung", "з доглядом за дітьми"). */
+  asksChildcare(text: string, language: Language): boolean {
+    const padded = ` ${replyKey(text)} `;
+    for (const lang of new Set<Language>([language, 'de', 'en'])) if (this.childcareWords.get(lang)!.some((w) => padded.includes(` ${w} `))) return true;
+    return false;
   }
 
   /**
