@@ -291,10 +291,12 @@ describe('understanding', () => {
       // "schlagen vor" (suggest) has the words of "Eltern schlagen mich" (lexicon `harmless`).
       'Meine Eltern schlagen vor, dass ich einen Deutschkurs mache',
       'Mein Vater schlägt vor, dass ich eine Ausbildung in Goch anfange',
+      // A self-defence course against violence is a course, not violence.
+      'gibt es einen Kurs gegen Gewalt für Frauen, Selbstverteidigung in Kleve',
     ]) {
       expect(u.understand({ text }), text).toMatchObject({ crisis: false, escalation: 'none' });
     }
-    for (const text of ['я боюсь чоловіка, він кричить', 'komşu çocuğu dövüyorlar', 'he pushed me down the stairs', 'vater schlägt uns jeden tag', 'Meine Eltern schlagen mich, die Lehrerin schlägt vor, zum Jugendamt zu gehen']) {
+    for (const text of ['я боюсь чоловіка, він кричить', 'komşu çocuğu dövüyorlar', 'he pushed me down the stairs', 'vater schlägt uns jeden tag', 'Meine Eltern schlagen mich, die Lehrerin schlägt vor, zum Jugendamt zu gehen', 'mein Mann schlägt mich, gibt es Selbstverteidigung?']) {
       expect(u.understand({ text }).crisis, text).toBe(true);
     }
   });
