@@ -59,11 +59,11 @@ function onlyForFled(entry: ServiceEntry): boolean {
  * citizens, for an Arabic speaker; only for refugees, for a Polish speaker. Such services come after the others.
  */
 function unlikelyFor(entry: ServiceEntry, district: District, language: Language, euCitizen: boolean): boolean {
+  // Someone who said they are an EU citizen is never offered the refugees' services (see `candidates`): no guess needed.
+  if (euCitizen) return false;
   const { eligibility } = entry.targetGroup;
-  if (eligibility.length === 0) return false;
-  if (euCitizen) return onlyForFled(entry);
-  if (district.languagesMostlyOutsideEu.includes(language)) return eligibility.every((e) => e === 'eu-citizens');
-  if (district.languagesMostlyEu.includes(language)) return eligibility.every((e) => FLED.has(e));
+  if (district.languagesMostlyOutsideEu.includes(language)) return eligibility.length > 0 && eligibility.every((e) => e === 'eu-citizens');
+  if (district.languagesMostlyEu.includes(language)) return onlyForFled(entry);
   return false;
 }
 
@@ -78,18 +78,20 @@ function reachable(entry: ServiceEntry, municipality: string | undefined, option
 function candidates(deps: EngineDeps, topic: string, state: ConversationState, options: AnswerOptions): ServiceEntry[] {
   const municipality = options.withoutTown ? undefined : state.municipality;
   const where = !municipality && state.outsideDistrict ? { ...options, outsideDistrict: true } : options;
+  const euCitizen = state.euCitizen === true;
   const pool = deps.kb.services.filter(
     (e) =>
       e.topics.includes(topic) &&
       reachable(e, municipality, where) &&
       !(options.exclude ?? []).includes(e.id) &&
       // Someone who said they are an EU citizen is not offered what only refugees may use.
-      !(state.euCitizen && onlyForFled(e)) &&
+      !(euCitizen && onlyForFled(e)) &&
       (!options.childcare || e.childcare),
   );
   const rank = new Map((options.ranked ?? []).map((id, i) => [id, i]));
   const named = new Set(options.named);
   const scopeOrder = { municipalities: 0, district: 1, nationwide: 2, online: 3 } as const;
+  const unlikely = new Set(pool.filter((e) => unlikelyFor(e, deps.kb.district, state.language, euCitizen)).map((e) => e.id));
   // The entry the person asked for by name comes first ("Kindergeld": the Familienkasse, not the local Sozialamt);
   // otherwise the topic's main entries, local before district before nationwide, those speaking the person's language first.
   return pool.sort((a, b) => {
@@ -98,8 +100,7 @@ function candidates(deps: EngineDeps, topic: string, state: ConversationState, o
     const asked = Number(!named.has(a.id)) - Number(!named.has(b.id));
     const primary = Number(a.topics[0] !== topic) - Number(b.topics[0] !== topic);
     const spoken = Number(!a.languages.includes(state.language)) - Number(!b.languages.includes(state.language));
-    const eu = state.euCitizen === true;
-    const open = Number(unlikelyFor(a, deps.kb.district, state.language, eu)) - Number(unlikelyFor(b, deps.kb.district, state.language, eu));
+    const open = Number(unlikely.has(a.id)) - Number(unlikely.has(b.id));
     return asked || primary || scopeOrder[a.area.scope] - scopeOrder[b.area.scope] || spoken || open || ra - rb;
   });
 }

@@ -179,7 +179,8 @@ function onMessage(deps: EngineDeps, state: ConversationState, message: string):
     // Exploitation at work (the passport kept by the employer, wages unpaid): after the numbers, the services for rights at
     // work (Faire Mobilität, Faire Integration), before the offer of a person.
     // Only a clear case: the words of "hurt", "pills" or "I don't want to live" also weigh a little for rights at work.
-    const atWork = understood.topics.some((t, i) => i === 1 && t.id === 'work.rights' && t.score >= AT_WORK);
+    const second = understood.topics[1];
+    const atWork = second?.id === 'work.rights' && second.score >= AT_WORK;
     const replies = crisisReplies(deps, understood.crisisKinds, next.language, next, atWork);
     if (atWork) {
       const work = answerTopic(deps, next, 'work.rights', {}).replies.filter((r) => r.type === 'services');
@@ -204,8 +205,9 @@ function onMessage(deps: EngineDeps, state: ConversationState, message: string):
   let paused = false;
   if (next.intake) {
     // "Who will see my data?" during the intake (at the consent above all) is answered, and the question asked again.
-    if (understood.topics[0]?.id === 'privacy' && !deps.understanding.replyKind(message, next.language) && !picksOption(next.intake, message, intakeContext(deps, next))) {
-      return { state: next, replies: [text('privacy.info', { days: deps.retention.conversationDays }), ...repeatQuestion(next.intake, intakeContext(deps, next))], events: [], understood };
+    const context = intakeContext(deps, next);
+    if (understood.topics[0]?.id === 'privacy' && !deps.understanding.replyKind(message, next.language) && !picksOption(next.intake, message, context)) {
+      return { state: next, replies: [text('privacy.info', { days: deps.retention.conversationDays }), ...repeatQuestion(next.intake, context)], events: [], understood };
     }
     // Before the consent, a new question ends the offer and is answered instead.
     const early = next.intake.step === 'town' || next.intake.step === 'consent';
@@ -237,7 +239,7 @@ function onMessage(deps: EngineDeps, state: ConversationState, message: string):
 
   if (state.pending?.kind === 'age') {
     // A town typed with the age or instead of it ("Goch, 34", "Kleve") is kept: it is not asked again.
-    const told = deps.understanding.towns.only(message) ?? deps.understanding.townTold(message, next.language);
+    const told = townAlone(deps, message, next.language);
     const town = understood.municipality ?? told;
     if (town) next = { ...next, municipality: town };
     const age = counsellingAge(parseAge(message));
@@ -270,11 +272,16 @@ function onMessage(deps: EngineDeps, state: ConversationState, message: string):
   if (understood.municipality) next = { ...next, municipality: understood.municipality };
   // A town alone ("Goch", "47533") or told as where one lives ("ich wohne in Goch"): noted, then the last answer for
   // that town, or what Lotse helps with there.
-  const alone = deps.understanding.towns.only(message) ?? deps.understanding.townTold(message, next.language);
+  const alone = townAlone(deps, message, next.language);
   if (alone) return { ...withTown(deps, next, alone), understood };
   const answer = answerUnderstood(deps, next, understood, message);
   // The offer of a person ended by a question: the person learns that nothing was passed on, and how to ask again.
   return { ...answer, replies: paused ? [text('intake.paused'), ...answer.replies] : answer.replies, understood };
+}
+
+/** A message that only names a town ("Goch", "47533") or tells it as where one lives ("ich wohne in Goch"). */
+function townAlone(deps: EngineDeps, message: string, language: Language): string | undefined {
+  return deps.understanding.towns.only(message) ?? deps.understanding.townTold(message, language);
 }
 
 /**

@@ -86,6 +86,10 @@ export type FollowUp = 'more' | 'unhelpful' | 'childcare';
 /** A follow-up is a short message: longer ones are questions of their own. */
 const FOLLOW_UP_WORDS = 8;
 
+/** Short answers are read in the conversation's language, then German and English (loanwords, the words of notices). */
+const REPLY_LANGUAGES = new Map(LANGUAGES.map((l) => [l, [...new Set<Language>([l, 'de', 'en'])]]));
+const replyLanguages = (language: Language): readonly Language[] => REPLY_LANGUAGES.get(language)!;
+
 /** Small talk that is no greeting: thanks, or leave-taking. */
 export type Courtesy = 'thanks' | 'farewell';
 
@@ -317,7 +321,7 @@ export class Understanding {
   replyKind(text: string, language: Language): 'yes' | 'no' | 'cancel' | undefined {
     const words = replyKey(text).split(' ').filter(Boolean);
     if (words.length === 0 || words.length > 6) return undefined;
-    for (const lang of new Set<Language>([language, 'de', 'en'])) {
+    for (const lang of replyLanguages(language)) {
       const known = this.replyWords.get(lang)!;
       for (let n = Math.min(3, words.length); n >= 1; n--) {
         const kind = known.get(words.slice(0, n).join(' '));
@@ -333,8 +337,7 @@ export class Understanding {
    */
   followUp(text: string, language: Language): FollowUp | undefined {
     const key = replyKey(text);
-    const languages = new Set<Language>([language, 'de', 'en']);
-    for (const lang of languages) {
+    for (const lang of replyLanguages(language)) {
       const kind = this.followUps.get(lang)!.get(key);
       if (kind) return kind;
     }
@@ -346,7 +349,7 @@ export class Understanding {
   /** Whether a message asks for childcare with a course ("Deutschkurs mit Kinderbetreuung", "з доглядом за дітьми"). */
   asksChildcare(text: string, language: Language): boolean {
     const padded = ` ${replyKey(text)} `;
-    for (const lang of new Set<Language>([language, 'de', 'en'])) if (this.childcareWords.get(lang)!.some((w) => padded.includes(` ${w} `))) return true;
+    for (const lang of replyLanguages(language)) if (this.childcareWords.get(lang)!.some((w) => padded.includes(` ${w} `))) return true;
     return false;
   }
 
@@ -357,7 +360,7 @@ export class Understanding {
   unsure(text: string, language: Language): boolean {
     const words = replyKey(text).split(' ').filter(Boolean);
     if (words.length === 0 || words.length > 6) return false;
-    for (const lang of new Set<Language>([language, 'de', 'en'])) {
+    for (const lang of replyLanguages(language)) {
       const known = this.unsureWords.get(lang)!;
       for (let i = 0; i < words.length; i++) for (let n = Math.min(4, words.length - i); n >= 1; n--) if (known.has(words.slice(i, i + n).join(' '))) return true;
     }
@@ -371,7 +374,7 @@ export class Understanding {
   courtesy(text: string, language: Language): Courtesy | 'greeting' {
     const words = replyKey(text).split(' ').filter(Boolean);
     let found: Courtesy | undefined;
-    for (const lang of new Set<Language>([language, 'de', 'en'])) {
+    for (const lang of replyLanguages(language)) {
       const known = this.courtesyWords.get(lang)!;
       for (let i = 0; i < words.length; i++) {
         for (let n = Math.min(4, words.length - i); n >= 1; n--) {
@@ -393,7 +396,7 @@ export class Understanding {
   explain(text: string, language: Language): string[] {
     const tokens = tokenize(normalise(text));
     const out: string[] = [];
-    for (const lang of new Set<Language>([language, 'de', 'en'])) {
+    for (const lang of replyLanguages(language)) {
       const m = this.models.get(lang)!;
       m.topics.scan(tokens, out);
       m.cues.scan(tokens, out);
@@ -643,6 +646,7 @@ export class Understanding {
     const german = this.models.get('de')!;
     const english = this.models.get('en')!;
     const stemmed = stem(token, lang);
+    const town = this.towns.mayName(token);
     const foreign = lang !== 'de' && !model.stopwords.has(token) && !model.topics.knows(stemmed);
     const spelt = foreign && CYRILLIC_LANGUAGES.has(lang) && token.length >= LOANWORD_LENGTH ? germanSpelling(token) : undefined;
     return {
@@ -657,9 +661,9 @@ export class Understanding {
       names: model.names.get(token) ?? english.names.get(token),
       nameStart: model.nameStarts.has(token),
       switchWord: model.switchWords.has(token),
-      town: this.towns.mayName(token),
+      town,
       // A town says where, not what: "Goch" in the example questions of one course is no reason for that course.
-      learned: this.towns.mayName(token) ? undefined : model.classifier().word(token, stemmed),
+      learned: town ? undefined : model.classifier().word(token, stemmed),
       told: model.escalation()?.word(token, stemmed),
     };
   }
@@ -877,8 +881,8 @@ function buildModel(lang: Language, lexicons: Lexicons, examples: readonly Examp
   const timingSources: TermSource[] = [
     { label: LATER, terms: lexicon.later, weight: 1 },
     { label: TONIGHT, terms: lexicon.tonight, weight: 1 },
-    { label: HARMLESS, terms: lexicon.harmless, weight: 1 },
   ];
+  const harmlessSource: TermSource = { label: HARMLESS, terms: lexicon.harmless, weight: 1 };
   const actionSources: TermSource[] = [
     { label: ON_BEHALF, terms: lexicon.onBehalf, weight: 1 },
     { label: EU_CITIZEN, terms: lexicon.euCitizen, weight: 1 },
@@ -909,7 +913,7 @@ function buildModel(lang: Language, lexicons: Lexicons, examples: readonly Examp
   return {
     topics,
     cueContent: new TermMatcher(lang, contentSources, { ...CUE_TOLERANCE, stopwords: stop, anyOrder: true }),
-    cues: new TermMatcher(lang, [...cueSources, troubleSource, ...actionSources, ...timingSources], CUE_TOLERANCE),
+    cues: new TermMatcher(lang, [...cueSources, troubleSource, harmlessSource, ...actionSources, ...timingSources], CUE_TOLERANCE),
     actions: new TermMatcher(lang, actionSources, CUE_TOLERANCE),
     ...(translit ? { translit } : {}),
     names: new Map(
