@@ -39,6 +39,8 @@ interface AnswerOptions {
   /** Entries already shown ("other courses"). */
   exclude?: string[];
   childcare?: boolean;
+  /** The message asks for advice ("Beratung zu meinem Aufenthalt"): the topic's counselling services lead. */
+  advice?: boolean;
   /** No town known: the offers reachable anywhere, the district's own ones among them. */
   withoutTown?: boolean;
   /** The person lives outside the district: only nationwide and online offers. */
@@ -93,7 +95,8 @@ function candidates(deps: EngineDeps, topic: string, state: ConversationState, o
   const scopeOrder = { municipalities: 0, district: 1, nationwide: 2, online: 3 } as const;
   const unlikely = new Set(pool.filter((e) => unlikelyFor(e, deps.kb.district, state.language, euCitizen)).map((e) => e.id));
   // The entry the person asked for by name comes first ("Kindergeld": the Familienkasse, not the local Sozialamt);
-  // otherwise the topic's main entries, local before district before nationwide, those speaking the person's language first.
+  // asked for advice, the topic's counselling services (independent of the authorities); otherwise the topic's main
+  // entries, local before district before nationwide, those speaking the person's language first.
   return pool.sort((a, b) => {
     const ra = rank.get(a.id) ?? 99;
     const rb = rank.get(b.id) ?? 99;
@@ -101,7 +104,8 @@ function candidates(deps: EngineDeps, topic: string, state: ConversationState, o
     const primary = Number(a.topics[0] !== topic) - Number(b.topics[0] !== topic);
     const spoken = Number(!a.languages.includes(state.language)) - Number(!b.languages.includes(state.language));
     const open = Number(unlikely.has(a.id)) - Number(unlikely.has(b.id));
-    return asked || primary || scopeOrder[a.area.scope] - scopeOrder[b.area.scope] || spoken || open || ra - rb;
+    const counsels = options.advice ? Number(a.kind !== 'counselling') - Number(b.kind !== 'counselling') : 0;
+    return asked || counsels || primary || scopeOrder[a.area.scope] - scopeOrder[b.area.scope] || spoken || open || ra - rb;
   });
 }
 

@@ -150,10 +150,12 @@ function onMessage(deps: EngineDeps, state: ConversationState, message: string):
 
   // At the intake's language question, a language's name ("Arabisch") answers it and does not switch the conversation.
   const answersLanguage = state.intake?.step === 'language' && picksOption(state.intake, message, intakeContext(deps, state));
-  if (understood.languageRequest && understood.languageRequest !== state.language && !answersLanguage) {
+  // "Bitte auf Deutsch" in a German conversation: acknowledged, no German course.
+  const asksLanguage = understood.languageRequest !== undefined && (understood.languageRequest !== state.language || (understood.languageOnly === true && !state.intake && !state.pending));
+  if (understood.languageRequest && asksLanguage && !answersLanguage) {
     next = { ...next, language: understood.languageRequest, languageChosen: true };
     // A language named beside a need ("Jestem z Polski, szukam kursu niemieckiego w Kleve") switches and answers the need.
-    if (hasServiceNeed(deps, understood) && !state.intake && !state.pending && !understood.crisis) {
+    if (hasServiceNeed(deps, understood) && !understood.languageOnly && !state.intake && !state.pending && !understood.crisis) {
       if (understood.municipality) next = { ...next, municipality: understood.municipality };
       const result = answerUnderstood(deps, next, understood, message);
       return { ...result, replies: [text('language.switched'), ...result.replies], understood };
@@ -375,7 +377,7 @@ function answerUnderstood(deps: EngineDeps, state: ConversationState, understood
   const withChildcare = topic.startsWith('language-course') && deps.understanding.asksChildcare(original, state.language);
   const remembered = { ...state, recent: remember(state, original, understood.topics.slice(0, 2).map((t) => t.id)) };
   const childcare = withChildcare ? answerTopic(deps, remembered, topic, { childcare: true }) : undefined;
-  const result = childcare?.replies.some((r) => r.type === 'services') ? childcare : answerTopic(deps, remembered, topic, { ranked, named: understood.named });
+  const result = childcare?.replies.some((r) => r.type === 'services') ? childcare : answerTopic(deps, remembered, topic, { ranked, named: understood.named, advice: deps.understanding.asksAdvice(original, state.language) });
   if (understood.complex || understood.person) {
     return { ...result, replies: [text('escalation.complex'), ...result.replies.filter((r) => r.type !== 'actions'), actions(action('actions.person', ACTIONS.person), action('feedback.yes', ACTIONS.feedbackYes), action('feedback.no', ACTIONS.feedbackNo))] };
   }

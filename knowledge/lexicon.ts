@@ -76,6 +76,20 @@ export const lexiconSchema = z.object({
   deleteData: terms,
   /** "Withdraw my request": after a handover was sent, phrases asking to withdraw it (the withdraw button's meaning), in any order. */
   withdraw: terms.default([]),
+  /**
+   * Typed answers to the intake's choice questions, by step and option ("residence.protection": "anerkannt",
+   * "contact.email": "mail"), and `contact.messenger`: messenger apps the teams do not use. Each word of a phrase
+   * matches a word that begins with it ("anerkann" matches "anerkannt" and "anerkannter"). Keys are checked against
+   * the intake's options by a test.
+   */
+  intakeAnswers: z.record(z.string(), terms).default({}),
+  /**
+   * Words asking for advice rather than an office ("Beratung", "advice", "консультація"), matched like `intakeAnswers`:
+   * in such a message, the topic's counselling services come before its authorities.
+   */
+  advice: terms.default([]),
+  /** Words of who lives with one ("Mann", "Kinder", "allein"), matched like `intakeAnswers`: a need typed at the household question without them is kept as the concern. */
+  household: terms.default([]),
   /** Arabizi / Finglish: Latin-script writing of Arabic or Persian. */
   translit: z.object({ markers: terms, topics: z.record(z.string(), terms).default({}) }).optional(),
 });

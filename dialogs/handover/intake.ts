@@ -87,6 +87,10 @@ export interface IntakeContext {
   unitName(unit: string): string;
   /** "yes", "no" or "cancel" when a short typed answer means that. */
   replyKind(answer: string): 'yes' | 'no' | 'cancel' | undefined;
+  /** The options of a choice question a typed answer names in other words than the labels' ("anerkannt", "WhatsApp"). */
+  optionsIn(answer: string, step: StepId): string[];
+  /** Whether an answer tells who lives with one ("mein Mann", "allein"). */
+  tellsHousehold(answer: string): boolean;
   /** The taxonomy topics understood in a text (for concerns typed during the intake). */
   topicsOf(answer: string): string[];
   languageName(code: Language): string;
@@ -142,7 +146,7 @@ function buttons<K extends keyof IntakeFields>(id: StepId, field: K, options: re
     done: (d) => d.fields[field] !== undefined,
     ask: () => [text(`intake.${id}.ask`), actions(...options.map((o) => choice(`${labelPrefix}.${o}`, o)))],
     answer(input, _d, ctx) {
-      const value = input.kind === 'choice' ? input.value : typedOption(input.text, options, id === 'ageGroup', (o) => ctx.label(`${labelPrefix}.${o}`));
+      const value = input.kind === 'choice' ? input.value : typedOption(input.text, options, id === 'ageGroup', (o) => ctx.label(`${labelPrefix}.${o}`)) ?? namedOption(input.text, options, id, ctx);
       if (value !== undefined && options.includes(value)) return { ok: true, fields: { [field]: value } as Partial<IntakeFields> };
       return invalid('intake.pickOne');
     },
@@ -169,9 +173,15 @@ function typedOption(answer: string, options: readonly string[], ages: boolean, 
   return age === undefined ? undefined : ageGroupOf(age);
 }
 
-/** A label's or an answer's words, for comparing them: lower case, without punctuation and brackets. */
+/** The one option a typed answer names in the lexicon's own words for it ("ich bin anerkannt", "Paragraph 24"). */
+function namedOption(answer: string, options: readonly string[], step: StepId, ctx: IntakeContext): string | undefined {
+  const named = ctx.optionsIn(answer, step).filter((o) => options.includes(o));
+  return named.length === 1 ? named[0] : undefined;
+}
+
+/** A label's or an answer's words, for comparing them: lower case, without punctuation and brackets, "E-Mail" as "email". */
 function labelWords(label: string): string[] {
-  return normalise(label).match(/[\p{L}\p{N}]+/gu) ?? [];
+  return normalise(label).replace(/(\p{L})-(?=\p{L})/gu, '$1').match(/[\p{L}\p{N}]+/gu) ?? [];
 }
 
 /** The age group of an age in years. */
@@ -204,6 +214,8 @@ const NAME_WORDS = 3;
 const tellsANeed = (answer: string, ctx: IntakeContext): boolean => answer.trim().split(/\s+/u).length > NAME_WORDS && ctx.topicsOf(answer).length > 0;
 
 const CONTACT_BUTTONS = buttons('contact', 'contact', CONTACT_METHODS, 'intake.contact', false);
+const RESIDENCE_BUTTONS = buttons('residence', 'residence', RESIDENCE, 'intake.residence', true, notUrgent);
+const HOUSEHOLD_TEXT = freeText('household', 'household', MAX_ANSWER.household, notUrgent, [choice('intake.household.alone', 'alone')]);
 
 const STEP_LIST: Step[] = [
   {
@@ -243,6 +255,8 @@ const STEP_LIST: Step[] = [
         if (phone?.isValid()) return { ok: true, fields: { contact: 'phone', phone: phone.number } };
         const email = z.email().max(200).safeParse(input.text.trim());
         if (email.success) return { ok: true, fields: { contact: 'email', email: email.data } };
+        // "per WhatsApp bitte": the teams answer by phone, e-mail or here, and say so rather than "pick one".
+        if (ctx.optionsIn(input.text, 'contact').includes('messenger')) return invalid('intake.contact.noMessenger');
       }
       return CONTACT_BUTTONS.answer(input, d, ctx);
     },
@@ -290,16 +304,24 @@ const STEP_LIST: Step[] = [
     // the name is asked again: a case manager must not read it as a name.
     answer(input, d, ctx) {
       if (input.kind === 'text' && d.fields.concerns === undefined && tellsANeed(input.text, ctx)) {
-        const topic = ctx.topicsOf(input.text)[0];
-        const concern = { words: input.text.trim().slice(0, MAX_ANSWER.concern), ...(topic ? { topic } : {}) };
-        return { ok: 'stay', fields: { concerns: [...prefillConcerns(ctx), concern] }, replies: [text('intake.name.notName')] };
+        return { ok: 'stay', fields: { concerns: [...prefillConcerns(ctx), typedConcern(input.text, ctx)] }, replies: [text('intake.name.notName')] };
       }
       return NAME_TEXT.answer(input, d, ctx);
     },
   },
   // An age the person already gave is not asked again (startIntake fills the group).
   buttons('ageGroup', 'ageGroup', AGE_GROUPS, 'intake.ageGroup', true, notUrgent),
-  freeText('household', 'household', MAX_ANSWER.household, notUrgent, [choice('intake.household.alone', 'alone')]),
+  {
+    ...HOUSEHOLD_TEXT,
+    // A need typed here ("ich brauche Hilfe mit dem Jobcenter-Brief") without a word of who lives with one is kept as
+    // the concern, and the household asked again.
+    answer(input, d, ctx) {
+      if (input.kind === 'text' && d.fields.concerns === undefined && tellsANeed(input.text, ctx) && !ctx.tellsHousehold(input.text)) {
+        return { ok: 'stay', fields: { concerns: [...prefillConcerns(ctx), typedConcern(input.text, ctx)] }, replies: [text('intake.household.notHousehold'), actions(choice('intake.household.alone', 'alone'))] };
+      }
+      return HOUSEHOLD_TEXT.answer(input, d, ctx);
+    },
+  },
   {
     id: 'concerns',
     optional: false,
@@ -385,7 +407,16 @@ const STEP_LIST: Step[] = [
     ask: (d, ctx) => [text('intake.interpreter.ask', { languageKey: `languageName.${d.fields.preferredLanguage ?? ctx.language}` }), yesNo()],
     answer: (input, _d, ctx) => yesNoAnswer(input, ctx, 'interpreter'),
   },
-  buttons('residence', 'residence', RESIDENCE, 'intake.residence', true, notUrgent),
+  {
+    ...RESIDENCE_BUTTONS,
+    // The question reads as "do you want to say?": "ja" asks which status, "nein" is not saying it.
+    answer(input, d, ctx) {
+      const kind = input.kind === 'text' ? ctx.replyKind(input.text) : undefined;
+      if (kind === 'no') return { ok: true, fields: { residence: 'not-said' } };
+      if (kind === 'yes' && input.kind === 'text' && input.text.trim().split(/\s+/u).length <= 2) return { ok: 'stay', fields: {}, replies: [text('intake.residence.which'), actions(...RESIDENCE.map((o) => choice(`intake.residence.${o}`, o)))] };
+      return RESIDENCE_BUTTONS.answer(input, d, ctx);
+    },
+  },
   {
     id: 'transcript',
     optional: false,
@@ -428,6 +459,12 @@ function institutionsQuestion(chosen: readonly string[]): Reply[] {
       choice(chosen.length ? 'intake.institutions.done' : 'intake.institutions.none', chosen.length ? 'done' : 'none'),
     ),
   ];
+}
+
+/** A need typed at another question, as a concern in the person's words. */
+function typedConcern(answer: string, ctx: IntakeContext): { words: string; topic?: string } {
+  const topic = ctx.topicsOf(answer)[0];
+  return { words: answer.trim().slice(0, MAX_ANSWER.concern), ...(topic ? { topic } : {}) };
 }
 
 /** The person's own words from the conversation, newest last, at most three. */

@@ -64,6 +64,8 @@ export interface LanguageGuess {
 export class LanguageDetector {
   private readonly stopwords = new Map<Language, Set<string>>();
   private readonly markers = new Map<Language, Set<string>>();
+  /** Per language, the words of its transliteration's topic terms ("kurs almani", "jobcenter"). */
+  private readonly translitWords = new Map<Language, Set<string>>();
   /** Greetings, thanks and goodbyes in Latin letters, with the one language whose lexicon has them (null: several). */
   private readonly courtesy = new Map<string, Language | null>();
   /** The words of every lexicon's terms (topics, cues), any language: a message with none of them is no language's. */
@@ -75,6 +77,7 @@ export class LanguageDetector {
     for (const [lang, lexicon] of Object.entries(lexicons) as Array<[Language, Lexicons[Language]]>) {
       this.stopwords.set(lang, new Set(lexicon.stopwords.map(normalise)));
       if (lexicon.translit) this.markers.set(lang, new Set(lexicon.translit.markers.map(normalise)));
+      if (lexicon.translit) this.translitWords.set(lang, new Set(Object.values(lexicon.translit.topics).flatMap((terms) => terms.flatMap((t) => tokenize(normalise(t))))));
       const terms = [...Object.values(lexicon.topics).flatMap((t) => [...t.keywords, ...t.phrases]), ...Object.values(lexicon.crisis).flat(), ...lexicon.person, ...lexicon.trouble];
       for (const term of terms) {
         for (const word of tokenize(normalise(term))) {
@@ -142,13 +145,17 @@ export class LanguageDetector {
       // A German word with umlauts quoted in a Finglish message must not outvote four Persian words.
       // In a long message a quarter is a lot to ask: five different markers say it as well.
       const share = translit ? translit.hits / tokens.length : 0;
+      const latinConversation = conversationLanguage !== undefined && CANDIDATES.latin.includes(conversationLanguage);
       if (translit && translit.hits >= 2 && (share >= 0.25 || (translit.distinct >= 5 && share >= 0.15)) && (cueStrength < 1.5 || translit.hits >= 4)) {
         return { language: translit.language, confident: true, transliterated: true };
       }
       // A greeting or thanks of one or two words, each a marker of one language only ("zdraveite", "blagodarya").
       // In a conversation in Latin letters such a word is mostly that language's own ("tamam" in Turkish is no Arabizi).
-      const latinConversation = conversationLanguage !== undefined && CANDIDATES.latin.includes(conversationLanguage);
       if (translit && !translit.tied && translit.hits === tokens.length && tokens.length <= 2 && cueStrength < 1.5 && !latinConversation) {
+        return { language: translit.language, confident: true, transliterated: true };
+      }
+      // A marker and every other word a term of that transliteration ("bdi kurs almani", "mikham kelas almani").
+      if (translit && !translit.tied && cueStrength < 1.5 && !latinConversation && this.markersWithTerms(tokens, translit.language)) {
         return { language: translit.language, confident: true, transliterated: true };
       }
       // A first message that is a greeting, thanks or goodbye of one language only, typed without its letters' accents
@@ -186,6 +193,13 @@ export class LanguageDetector {
   private anyStopword(tokens: readonly string[]): boolean {
     for (const stop of this.stopwords.values()) for (const t of tokens) if (stop.has(t)) return true;
     return false;
+  }
+
+  /** Whether every token is a marker or a topic term of the language's transliteration, and not all are markers. */
+  private markersWithTerms(tokens: readonly string[], lang: Language): boolean {
+    const markers = this.markers.get(lang)!;
+    const terms = this.translitWords.get(lang)!;
+    return tokens.every((t) => markers.has(t) || terms.has(t)) && tokens.some((t) => !markers.has(t));
   }
 
   /** The language whose markers the tokens hit most. */

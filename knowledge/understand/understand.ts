@@ -45,6 +45,8 @@ export interface Understood {
   named: string[];
   /** A language the user asks to switch to. */
   languageRequest?: Language;
+  /** The message only asks for that language ("kannst du Deutsch sprechen?"): no need to answer beside it. */
+  languageOnly?: true;
   /** The user asks to change the language without naming one ("change language"): show the languages. */
   languageMenu?: true;
   /** The writer asks on behalf of someone else (a volunteer for a family): volunteer mode. */
@@ -162,6 +164,11 @@ interface LanguageModel {
   /** The first words of the two-word names. */
   nameStarts: Set<string>;
   switchWords: Set<string>;
+  /**
+   * The stems of the words of "asking for a family" ("ehrenamtlich", "volunteer", "helfe"): in a volunteer's message they
+   * name the writer, so the topic classifier does not read them (it learned them as the volunteering topic).
+   */
+  roleStems: ReadonlySet<string>;
   /** The language's stop words, normalised: never German loanwords ("but" is no "BuT"). */
   stopwords: ReadonlySet<string>;
   /** The words seen in this language, each described once (see Word). */
@@ -254,6 +261,10 @@ export class Understanding {
   private readonly courtesyWords = new Map<Language, Map<string, Courtesy>>();
   /** Per language, the words around a town's name that tell where one lives (lexicon `liveIn`). */
   private readonly liveInWords = new Map<Language, ReadonlySet<string>>();
+  /** Per language, typed answers to the intake's choices: key ("residence.protection") and each phrase's word beginnings. */
+  private readonly intakeAnswerPhrases = new Map<Language, Array<{ key: string; words: string[] }>>();
+  private readonly householdPhrases = new Map<Language, string[][]>();
+  private readonly advicePhrases = new Map<Language, string[][]>();
   /** Per language, the words that make a number next to them the writer's age (lexicon `age`). */
   private readonly ageWordsOf = new Map<Language, ReadonlySet<string>>();
 
@@ -284,6 +295,9 @@ export class Understanding {
       // Thanks win over leave-taking in one message: "danke, tschüss" is answered with "you're welcome".
       for (const [kind, terms] of [['farewell', lexicon.farewell], ['thanks', lexicon.thanks]] as const) for (const t of terms) courtesy.set(replyKey(t), kind);
       this.courtesyWords.set(lang, courtesy);
+      this.intakeAnswerPhrases.set(lang, Object.entries(lexicon.intakeAnswers).flatMap(([key, phrases]) => phrases.map((p) => ({ key, words: replyKey(p).split(' ') }))));
+      this.householdPhrases.set(lang, lexicon.household.map((p) => replyKey(p).split(' ')));
+      this.advicePhrases.set(lang, lexicon.advice.map((p) => replyKey(p).split(' ')));
       this.ageWordsOf.set(lang, new Set(lexicon.age.map((w) => w.toLowerCase())));
       this.liveInWords.set(lang, new Set(lexicon.liveIn.flatMap((t) => normalise(t).split(/[^\p{L}\p{N}]+/u).filter(Boolean))));
       this.models.set(lang, buildModel(lang, lexicons, examples[lang] ?? [], escalation[lang] ?? []));
@@ -351,6 +365,41 @@ export class Understanding {
     const padded = ` ${replyKey(text)} `;
     for (const lang of replyLanguages(language)) if (this.childcareWords.get(lang)!.some((w) => padded.includes(` ${w} `))) return true;
     return false;
+  }
+
+  /**
+   * The options of an intake question a typed answer names by the lexicon's `intakeAnswers` (in the conversation's
+   * language, German or English): "ich bin anerkannt" names `protection` at the residence question, "per WhatsApp" the
+   * `messenger` of the contact question. Where several options' phrases occur, the longest phrase says it: "asylberechtigt"
+   * names protection, not the asylum procedure of "asyl". Each option once.
+   */
+  intakeOptions(text: string, language: Language, step: string): string[] {
+    const words = replyKey(text).split(' ').filter(Boolean);
+    const longest = new Map<string, number>();
+    for (const lang of replyLanguages(language)) {
+      for (const { key, words: phrase } of this.intakeAnswerPhrases.get(lang)!) {
+        if (!key.startsWith(`${step}.`) || !hasWordBeginnings(words, phrase)) continue;
+        const option = key.slice(step.length + 1);
+        longest.set(option, Math.max(longest.get(option) ?? 0, phrase.join(' ').length));
+      }
+    }
+    const best = Math.max(0, ...longest.values());
+    return [...longest].filter(([, length]) => length === best).map(([option]) => option);
+  }
+
+  /** Whether an answer tells who lives with one (lexicon `household`: "Mann", "Kinder", "allein"). */
+  tellsHousehold(text: string, language: Language): boolean {
+    return this.hasPhraseOf(this.householdPhrases, text, language);
+  }
+
+  /** Whether a message asks for advice rather than an office (lexicon `advice`: "Beratung zu meinem Aufenthalt"). */
+  asksAdvice(text: string, language: Language): boolean {
+    return this.hasPhraseOf(this.advicePhrases, text, language);
+  }
+
+  private hasPhraseOf(phrases: ReadonlyMap<Language, string[][]>, text: string, language: Language): boolean {
+    const words = replyKey(text).split(' ').filter(Boolean);
+    return replyLanguages(language).some((lang) => phrases.get(lang)!.some((phrase) => hasWordBeginnings(words, phrase)));
   }
 
   /**
@@ -511,7 +560,9 @@ export class Understanding {
     // The wider vocabulary of each topic (its lexicon and its entries' texts) as a full-text profile:
     // catches wording the keyword lists do not have.
     // Only needed where the lexicon found little; a clear keyword match is not second-guessed.
-    const profile = this.bestService(topicScores) >= PROFILE_SKIP ? [] : this.topicSearch.get(lang)!.search(query, 3);
+    // In a volunteer's message the role's words (community) are no clear match: the family's need may lack keywords.
+    const role = onBehalf ? ONLY_COMMUNITY : undefined;
+    const profile = this.bestService(topicScores, role) >= PROFILE_SKIP ? [] : this.topicSearch.get(lang)!.search(query, 3);
     const maxProfile = profile[0]?.score ?? 1;
     for (const [i, hit] of profile.entries()) {
       const id = String(hit.id);
@@ -550,7 +601,7 @@ export class Understanding {
     if (onBehalf && tokens.length <= ROLE_ONLY && !QUESTION_MARK.test(text) && this.bestService(topicScores, ONLY_COMMUNITY) < MIN_TOPIC) topicScores.delete(COMMUNITY);
     const lexical = this.bestService(topicScores);
     const aboutControl = (onBehalf || deleteData) && lexical < MIN_TOPIC;
-    const learned = lexical >= PROFILE_SKIP || aboutControl || this.controlOutweighs(topicScores, lexical) ? [] : model.classifier().classifyWords(words.map(LEARNED_OF), LEARNED_TOP);
+    const learned = this.bestService(topicScores, role) >= PROFILE_SKIP || aboutControl || this.controlOutweighs(topicScores, lexical) ? [] : model.classifier().classifyWords((onBehalf ? words.filter((w) => !model.roleStems.has(w.stem)) : words).map(LEARNED_OF), LEARNED_TOP);
     if ((learned[0]?.score ?? 0) >= LEARNED_MIN) {
       for (const c of learned) {
         // "I don't cover this" against a keyword of a service needs the classifier to find it fairly likely (LEARNED_OUT).
@@ -758,7 +809,7 @@ function toFront(ranked: ReadonlyArray<{ id: string; score: number }>, id: strin
  * speaks only Turkish", "a Polish family in Kerken"), and German named in a question about language courses is the
  * language to learn ("a German course"): no switch.
  */
-function languageRequest(tokens: readonly string[], words: readonly Word[], model: LanguageModel, serviceTopic: string | undefined): { languageRequest?: Language; languageMenu?: true } {
+function languageRequest(tokens: readonly string[], words: readonly Word[], model: LanguageModel, serviceTopic: string | undefined): { languageRequest?: Language; languageOnly?: true; languageMenu?: true } {
   // The first language named, by one word or two ("по українськи"), and where its name begins and ends.
   let named: Language | undefined;
   let from = 0;
@@ -774,9 +825,12 @@ function languageRequest(tokens: readonly string[], words: readonly Word[], mode
   if (!named && tokens.length >= 2 && tokens.length <= 4 && words.some((w) => w.switchWord) && tokens.every((t, i) => words[i]!.switchWord || model.stopwords.has(t))) {
     return { languageMenu: true };
   }
-  if (!named || (named === 'de' && serviceTopic?.startsWith('language-course'))) return {};
+  // Only the name with words of switching ("kannst du Deutsch sprechen?", "bitte auf Deutsch") is a request also then.
+  const onlySwitching = tokens.every((t, i) => (i >= from && i <= to) || words[i]!.switchWord || model.stopwords.has(t));
+  if (!named || (named === 'de' && serviceTopic?.startsWith('language-course') && !onlySwitching)) return {};
   const switching = tokens.length <= 3 || Boolean(words[from - 1]?.switchWord || words[to + 1]?.switchWord);
-  return switching ? { languageRequest: named } : {};
+  if (!switching) return {};
+  return onlySwitching ? { languageRequest: named, languageOnly: true } : { languageRequest: named };
 }
 
 /** Extra weight of the topics named in the question of a longer message. */
@@ -912,6 +966,7 @@ function buildModel(lang: Language, lexicons: Lexicons, examples: readonly Examp
   }));
   return {
     topics,
+    roleStems: new Set(lexicon.onBehalf.flatMap((term) => tokenize(normalise(term)).filter((w) => !stop.has(w)).map((w) => stem(w, lang)))),
     cueContent: new TermMatcher(lang, contentSources, { ...CUE_TOLERANCE, stopwords: stop, anyOrder: true }),
     cues: new TermMatcher(lang, [...cueSources, troubleSource, harmlessSource, ...actionSources, ...timingSources], CUE_TOLERANCE),
     actions: new TermMatcher(lang, actionSources, CUE_TOLERANCE),
@@ -1024,6 +1079,11 @@ function crossCrisisSources(lexicons: Lexicons): TermSource[] {
 }
 
 /** A short answer as compared: normalised, punctuation and emoji dropped. */
+/** Whether every word of `phrase` begins some word of `words` ("anerkann" begins "anerkannt"). */
+function hasWordBeginnings(words: readonly string[], phrase: readonly string[]): boolean {
+  return phrase.every((p) => words.some((w) => w.startsWith(p)));
+}
+
 function replyKey(text: string): string {
   return normalise(text).replace(/[^\p{L}\p{N}\s]+/gu, ' ').replace(/\s+/g, ' ').trim();
 }
