@@ -91,7 +91,9 @@ function onAction(deps: EngineDeps, current: ConversationState, value: string): 
   }
   if (value === ACTIONS.feedbackYes || value === ACTIONS.feedbackNo) {
     const helpful = value === ACTIONS.feedbackYes;
-    if (state.feedbackGiven || state.lastTopics.length === 0) return { state, replies: [text('feedback.thanks')], events: [] };
+    if (state.lastTopics.length === 0) return { state, replies: [text('feedback.thanks')], events: [] };
+    // A second tap stores nothing more; a "no" after all still gets the offer of a person.
+    if (state.feedbackGiven) return { state, replies: helpful ? [text('feedback.already')] : [text('feedback.sorry'), actions(action('actions.person', ACTIONS.person))], events: [] };
     const event: TurnEvent = {
       type: 'feedback',
       helpful,
