@@ -226,9 +226,14 @@ function onMessage(deps: EngineDeps, state: ConversationState, message: string):
     }
   }
 
+  // A town outside the district ("ich wohne in Moers", "Deutschkurs in Duisburg"): the offers reachable from anywhere.
+  const elsewhere = understood.municipality ? undefined : deps.understanding.towns.elsewhereIn(message);
+  // Only told as where one lives, it asks for nothing: "wohne" is no housing question.
+  const onlyElsewhere = elsewhere !== undefined && (deps.understanding.elsewhereTold(message, next.language) !== undefined || !hasServiceNeed(deps, understood));
   if (state.pending?.kind === 'town') {
-    const town = understood.municipality ?? deps.understanding.towns.resolve(message);
+    const town = understood.municipality ?? (elsewhere ? undefined : deps.understanding.towns.resolve(message));
     if (town) return { ...withTown(deps, next, town, state.pending.text || undefined), understood };
+    if (onlyElsewhere) return { ...withoutTown(deps, next, 'town.elsewhere'), understood };
     if (deps.understanding.unsure(message, next.language)) return { ...withoutTown(deps, next, 'town.unsure'), understood };
     // The person asked something else instead of naming the town; a short message without a service word ("ich
     // wohne in Düsseldorf") still answers the question.
@@ -273,7 +278,13 @@ function onMessage(deps: EngineDeps, state: ConversationState, message: string):
     if (no && !state.feedbackGiven) return { ...onAction(deps, next, ACTIONS.feedbackNo), understood };
   }
 
-  if (understood.municipality) next = { ...next, municipality: understood.municipality };
+  if (elsewhere) {
+    next = { ...next, municipality: undefined, outsideDistrict: true, pending: undefined };
+    if (onlyElsewhere) return { ...withoutTown(deps, next, 'town.elsewhere'), understood };
+    const answer = answerUnderstood(deps, next, understood, message);
+    return { ...answer, replies: [text('town.elsewhere'), ...answer.replies], understood };
+  }
+  if (understood.municipality) next = { ...next, municipality: understood.municipality, outsideDistrict: undefined };
   // A town alone ("Goch", "47533") or told as where one lives ("ich wohne in Goch"): noted, then the last answer for
   // that town, or what Lotse helps with there.
   const alone = townAlone(deps, message, next.language);
@@ -293,7 +304,7 @@ function townAlone(deps: EngineDeps, message: string, language: Language): strin
  * (`waiting`), or else the last topic answered for that town, or else what Lotse helps with.
  */
 function withTown(deps: EngineDeps, state: ConversationState, town: string, waiting?: string): TurnResult {
-  const next = { ...state, municipality: town, pending: undefined };
+  const next = { ...state, municipality: town, pending: undefined, outsideDistrict: undefined };
   const noted = text('town.noted', { town: deps.understanding.towns.name(town) ?? town });
   const topic = state.lastTopics[0];
   const again = waiting ? deps.understanding.understand({ text: waiting, language: next.language, municipality: town }) : undefined;

@@ -77,6 +77,12 @@ export const districtSchema = z.object({
   languagesMostlyOutsideEu: z.array(languageSchema).default([]),
   /** Languages whose speakers here mostly are EU citizens (workers from Poland, Romania, Bulgaria): services only for refugees come after the others for them. */
   languagesMostlyEu: z.array(languageSchema).default([]),
+  /**
+   * Towns outside the district that people here name (neighbours, big cities, across the Dutch border), in any script:
+   * someone who lives there gets the offers reachable from anywhere, without being asked for a town of the district.
+   * Only names that are no everyday word ("Essen" is food too).
+   */
+  elsewhere: z.array(text).default([]),
 });
 export type District = z.infer<typeof districtSchema>;
 export type Municipality = z.infer<typeof municipalitySchema>;

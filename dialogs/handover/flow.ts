@@ -45,6 +45,7 @@ export function intakeContext(deps: EngineDeps, state: ConversationState): Intak
     ...(state.age !== undefined ? { age: state.age } : {}),
     recent: state.recent,
     resolveTown: (answer) => understanding.towns.resolve(answer),
+    livesElsewhere: (answer) => understanding.towns.elsewhereIn(answer) !== undefined,
     townName: (id) => understanding.towns.name(id) ?? id,
     towns: kb.district.municipalities.map((m) => ({ id: m.id, name: m.name })),
     routeFor: (municipality) => routeHandover(kb.district, municipality, [...state.recent.flatMap((r) => r.topics), ...state.lastTopics]),
@@ -107,7 +108,8 @@ export function intakeTurn(deps: EngineDeps, state: ConversationState, input: In
       return { state: next, replies: [...outcome.replies, ...help, text('intake.consent.later'), actions(action('actions.person', 'person'))], events: [] };
     }
     case 'elsewhere': {
-      const next = { ...state, intake: undefined };
+      // Remembered like the town question's "not in the district": later answers show the offers reachable from anywhere.
+      const next = { ...state, intake: undefined, municipality: undefined, outsideDistrict: true };
       const online = personReplies(deps, next, { outsideDistrict: true }).filter((r) => r.type === 'services');
       return { state: next, replies: [text('intake.town.outside'), ...online], events: [] };
     }

@@ -77,6 +77,8 @@ export interface IntakeContext {
   /** The person's own words from this conversation, with the topics understood in them. */
   recent: ReadonlyArray<{ text: string; topics: string[] }>;
   age?: number;
+  /** Whether a typed answer names a town outside the district ("Moers", "Düsseldorf"). */
+  livesElsewhere(answer: string): boolean;
   /** Resolves a typed town (misspellings, postal codes) to a municipality id. */
   resolveTown(answer: string): string | undefined;
   townName(id: string): string;
@@ -557,7 +559,8 @@ export function continueIntake(draft: IntakeDraft, input: IntakeInput, ctx: Inta
     return step.id === 'consent' || step.id === 'town' ? { kind: 'declined', replies: [text('intake.consent.declined')] } : { kind: 'cancelled', replies: [text('intake.cancelled')] };
   }
 
-  if (step.id === 'town' && kind === 'elsewhere') return { kind: 'elsewhere' };
+  // The button, or a town outside the district typed ("ich wohne in Moers").
+  if (step.id === 'town' && (kind === 'elsewhere' || (input.kind === 'text' && ctx.livesElsewhere(input.text)))) return { kind: 'elsewhere' };
 
   if (step.id === 'summary') {
     // Typed, the buttons' words: "absenden", "etwas ändern". Sending needs the send button's own words, never a bare "ja".

@@ -25,7 +25,15 @@ export class TownFinder {
   /** Every word of each town's names and aliases ("emmerich", "am", "rhein"). */
   private readonly wordsOfTown = new Map<string, Set<string>>();
 
-  constructor(private readonly municipalities: readonly Municipality[]) {
+  /** Normalised names of towns outside the district (words joined by one space) → the name as written. */
+  private readonly outside = new Map<string, string>();
+
+  /** @param elsewhere names of towns outside the district that people here name (see `District.elsewhere`) */
+  constructor(
+    private readonly municipalities: readonly Municipality[],
+    elsewhere: readonly string[] = [],
+  ) {
+    for (const name of elsewhere) this.outside.set(wordsOf(name).join(' '), name);
     this.names = municipalities.flatMap((m) => [m.name, ...m.aliases].map((name) => ({ id: m.id, name: normalise(name) })));
     for (const m of municipalities) for (const code of m.postalCodes) this.byPostalCode.set(code, m.id);
     for (const t of this.names) {
@@ -83,6 +91,32 @@ export class TownFinder {
     const own = this.wordsOfTown.get(town)!;
     const ofTown = (w: string) => own.has(w) || this.byPostalCode.get(w) === town || inflections(w).some((f) => this.byName.get(f) === town);
     return wordsOf(text).every((w) => ofTown(w) || filler(w)) ? town : undefined;
+  }
+
+  /**
+   * A town outside the district named in a message, exactly or with an Arabic, Cyrillic or Turkish ending ("ich wohne
+   * in Moers", "في دوسلدورف", "в Дюссельдорфе", "Duisburg'da"), when it names no town of the district.
+   */
+  elsewhereIn(text: string): string | undefined {
+    if (this.findIn(text)) return undefined;
+    const words = wordsOf(text);
+    for (let n = 4; n >= 1; n--) {
+      for (let i = 0; i + n <= words.length; i++) {
+        const name = this.outside.get(words.slice(i, i + n).join(' '));
+        if (name) return name;
+      }
+    }
+    for (const w of words) for (const form of inflections(w)) if (this.outside.has(form)) return this.outside.get(form);
+    return undefined;
+  }
+
+  /** A town outside the district a message only tells as where one lives ("ich wohne in Moers"), like `told`. */
+  toldElsewhere(text: string, filler: (word: string) => boolean): string | undefined {
+    const name = this.elsewhereIn(text);
+    if (!name) return undefined;
+    const own = new Set(wordsOf(name));
+    const ofTown = (w: string) => own.has(w) || inflections(w).some((f) => this.outside.get(f) === name);
+    return wordsOf(text).every((w) => ofTown(w) || filler(w)) ? name : undefined;
   }
 
   /** The town a message consists of, and nothing else ("Goch", "47533", "Emmerich am Rhein!"). */

@@ -276,7 +276,7 @@ export class Understanding {
   ) {
     this.detector = new LanguageDetector(lexicons);
     this.search = new EntrySearch(kb.services);
-    this.towns = new TownFinder(kb.district.municipalities);
+    this.towns = new TownFinder(kb.district.municipalities, kb.district.elsewhere);
     this.serviceTopics = new Set(kb.taxonomy.topics.filter((t) => t.kind === 'service').map((t) => t.id));
     this.entryById = new Map(kb.services.map((entry) => [entry.id, { entry, ranking: 0 }]));
     for (const e of kb.services) for (const t of e.topics) this.entriesByTopic.set(t, [...(this.entriesByTopic.get(t) ?? []), this.entryById.get(e.id)!]);
@@ -326,6 +326,13 @@ export class Understanding {
     const filler = this.liveInWords.get(language)!;
     const stopwords = this.models.get(language)!.stopwords;
     return this.towns.told(text, (w) => filler.has(w) || stopwords.has(w));
+  }
+
+  /** A town outside the district a message only tells as where one lives ("ich wohne in Moers", "I live in Duisburg"). */
+  elsewhereTold(text: string, language: Language): string | undefined {
+    const filler = this.liveInWords.get(language)!;
+    const stopwords = this.models.get(language)!.stopwords;
+    return this.towns.toldElsewhere(text, (w) => filler.has(w) || stopwords.has(w));
   }
 
   /**

@@ -2,7 +2,8 @@ import { describe, expect, test } from 'vitest';
 import { loadKnowledgeOrThrow } from '../../knowledge/load.js';
 import { TownFinder } from '../../knowledge/understand/towns.js';
 
-const towns = new TownFinder(loadKnowledgeOrThrow().district.municipalities);
+const { district } = loadKnowledgeOrThrow();
+const towns = new TownFinder(district.municipalities, district.elsewhere);
 
 describe('the town asked for', () => {
   test.each([
@@ -29,4 +30,28 @@ describe('the town asked for', () => {
       expect(towns.resolve(answer)).toBeUndefined();
     },
   );
+});
+
+describe('a town outside the district', () => {
+  test.each([
+    ['ich wohne in Moers', 'Moers'],
+    ['Deutschkurs in Duisburg?', 'Duisburg'],
+    ['Mülheim an der Ruhr', 'Mülheim an der Ruhr'],
+    ['мы живём в Дюссельдорфе', 'Дюссельдорф'],
+    ["Krefeld'de oturuyorum", 'Krefeld'],
+    // Arabic and Persian spellings normalise alike: the Persian one of the list is the name found.
+    ['انا ساكن في برلين', 'برلین'],
+  ])('%s names %s', (text, name) => {
+    expect(towns.elsewhereIn(text)).toBe(name);
+  });
+
+  test.each(['Essen in Kleve', 'ich wohne in Goch', 'wir gehen essen', 'Kita in Emmerich, früher Duisburg'])('"%s" names none (a town of the district wins; no everyday word is a town)', (text) => {
+    expect(towns.elsewhereIn(text)).toBeUndefined();
+  });
+
+  test('told as where one lives, and only that', () => {
+    const filler = (w: string) => ['ich', 'wohne', 'in', 'we', 'live'].includes(w);
+    expect(towns.toldElsewhere('ich wohne in Moers', filler)).toBe('Moers');
+    expect(towns.toldElsewhere('ich suche eine Wohnung in Moers', filler)).toBeUndefined();
+  });
 });
