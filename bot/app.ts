@@ -11,12 +11,13 @@ import { createLogger, type Logger } from './log.js';
 import { sweep, SWEEP_INTERVAL_MS } from './privacy/retention.js';
 import { loadKnowledgeOrThrow, DEFAULT_KNOWLEDGE_DIR, type KnowledgeBase } from '../knowledge/load.js';
 import { loadLexiconsOrThrow } from '../knowledge/lexicon.js';
+import { LANGUAGES } from '../knowledge/schema.js';
 import { loadQuestionsOrThrow } from '../knowledge/questions.js';
 import { loadEscalationExamplesOrThrow } from '../knowledge/escalation.js';
 import { Understanding } from '../knowledge/understand/understand.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
-import { createI18n, messageLookup, readLocales } from './i18n.js';
+import { createI18n, messageLookup, readLocales, translatorFor, type Resources } from './i18n.js';
 import { ConversationService } from './conversation.js';
 import { Router, HttpError, clientIp, requestOrigin } from './http.js';
 import { RateLimiter } from './limits.js';
@@ -75,6 +76,20 @@ export function buildUnderstanding(knowledgeDir: string = DEFAULT_KNOWLEDGE_DIR)
   const topicIds = new Set(kb.taxonomy.topics.map((t) => t.id));
   const lexicons = loadLexiconsOrThrow(topicIds, knowledgeDir);
   return { kb, understanding: new Understanding(kb, lexicons, loadQuestionsOrThrow(topicIds, knowledgeDir), loadEscalationExamplesOrThrow(knowledgeDir)) };
+}
+
+/**
+ * The web page's strings per language, rendered here with the server's retention period: the page gets finished
+ * sentences ("höchstens 30 Tage", "не более 30 дней"), plural forms worked out by i18next, not by the browser.
+ */
+export function webStrings(instance: i18n, resources: Resources, retentionDays: number): Record<string, Record<string, string>> {
+  return Object.fromEntries(
+    LANGUAGES.map((lng) => {
+      const t = translatorFor(instance, lng, 'web');
+      const keys = Object.entries(resources[lng]?.['web'] ?? {}).flatMap(([k, v]) => (typeof v === 'string' ? [k] : []));
+      return [lng, Object.fromEntries(keys.map((k) => [k, String(t(k, { days: retentionDays }))]))];
+    }),
+  );
 }
 
 /**
@@ -191,7 +206,7 @@ export async function createApp(config: Config, options: { store?: Store; log?: 
   const resources = readLocales();
   staticRoutes(router, {
     ...finderStaticFiles(kb, resources),
-    'locales.json': { body: JSON.stringify(Object.fromEntries(Object.entries(resources).map(([lng, ns]) => [lng, ns['web'] ?? {}]))), type: 'application/json; charset=utf-8' },
+    'locales.json': { body: JSON.stringify(webStrings(i18n, resources, retention.conversationDays)), type: 'application/json; charset=utf-8' },
     'inbox-locale.json': { body: JSON.stringify(resources['de']?.['inbox'] ?? {}), type: 'application/json; charset=utf-8' },
     'languages.json': { body: JSON.stringify(kb.taxonomy.languages), type: 'application/json; charset=utf-8' },
     'config.json': { body: JSON.stringify({ maxMessageChars: config.MAX_MESSAGE_CHARS, retentionDays: retention.conversationDays }), type: 'application/json; charset=utf-8' },

@@ -9,10 +9,9 @@
   const nonce = (document.querySelector('meta[name="csp-nonce"]') || {}).content;
   const state = { language: 'de', locales: {}, languages: [], config: {}, directLine: undefined, store: undefined };
 
+  // The server renders the strings, with its retention period and the plural forms (/static/locales.json).
   function t(key) {
-    const text = (state.locales[state.language] || {})[key] || (state.locales.de || {})[key] || '';
-    // The server's retention period, from /static/config.json.
-    return text.replace(/\{\{\s*days\s*\}\}/g, String(state.config.retentionDays || ''));
+    return (state.locales[state.language] || {})[key] || (state.locales.de || {})[key] || '';
   }
 
   function dirOf(lang) {

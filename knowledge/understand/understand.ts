@@ -608,7 +608,7 @@ export class Understanding {
     if (onBehalf && tokens.length <= ROLE_ONLY && !QUESTION_MARK.test(text) && this.bestService(topicScores, ONLY_COMMUNITY) < MIN_TOPIC) topicScores.delete(COMMUNITY);
     const lexical = this.bestService(topicScores);
     const aboutControl = (onBehalf || deleteData) && lexical < MIN_TOPIC;
-    const learned = this.bestService(topicScores, role) >= PROFILE_SKIP || aboutControl || this.controlOutweighs(topicScores, lexical) ? [] : model.classifier().classifyWords((onBehalf ? words.filter((w) => !model.roleStems.has(w.stem)) : words).map(LEARNED_OF), LEARNED_TOP);
+    const learned = this.bestService(topicScores, role) >= PROFILE_SKIP || aboutControl || this.controlOutweighs(topicScores, lexical) ? [] : this.classify(model, words, onBehalf);
     if ((learned[0]?.score ?? 0) >= LEARNED_MIN) {
       for (const c of learned) {
         // "I don't cover this" against a keyword of a service needs the classifier to find it fairly likely (LEARNED_OUT).
@@ -746,6 +746,20 @@ export class Understanding {
   }
 
   /** The strongest service topic's raw score, leaving out some topics. */
+  /**
+   * The topic classifier's reading of a message. In a volunteer's message it reads the words besides the role's
+   * ("ich bin ehrenamtlich, der Vater sucht Arbeit": the father's job), unless they say nothing it knows ("welche Aufgaben
+   * habe ich als Ehrenamtliche?" is about volunteering itself).
+   */
+  private classify(model: LanguageModel, words: readonly Word[], onBehalf: boolean): Array<{ id: string; score: number }> {
+    const classifier = model.classifier();
+    if (onBehalf) {
+      const need = classifier.classifyWords(words.filter((w) => !model.roleStems.has(w.stem)).map(LEARNED_OF), LEARNED_TOP);
+      if (need[0] && need[0].id !== 'out-of-scope' && need[0].score >= LEARNED_MIN) return need;
+    }
+    return classifier.classifyWords(words.map(LEARNED_OF), LEARNED_TOP);
+  }
+
   private bestService(topicScores: ReadonlyMap<string, number>, except?: ReadonlySet<string>): number {
     let best = 0;
     for (const [id, s] of topicScores) if (this.serviceTopics.has(id) && s > best && !except?.has(id)) best = s;

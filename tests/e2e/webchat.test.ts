@@ -101,7 +101,7 @@ describe.skipIf(!browserAvailable())('Web Chat page in chromium', () => {
     expect(await page.locator('label[for="language"]').innerText()).not.toBe('');
     expect(await page.locator('#webchat').getAttribute('aria-label')).not.toBe('');
     expect(await page.locator('.privacy summary').innerText()).not.toBe('');
-    // The retention period is the server's, filled in from /static/config.json.
+    // The retention period is the server's, rendered into the strings of /static/locales.json with its plural form.
     const notice = await page.locator('.privacy p').first().textContent();
     expect(notice).toContain('30');
     expect(notice).not.toContain('{{');
