@@ -67,8 +67,12 @@ describe('the chat in volunteer mode', () => {
     const first = runTurn(deps, { ...initialState('de'), languageChosen: true }, { kind: 'message', text: 'Ich bin Ehrenamtliche' });
     const town = runTurn(deps, first.state, { kind: 'message', text: 'Die Familie sucht einen Kitaplatz' });
     expect(keys(town.replies)).toEqual(['town.askOnBehalf']);
-    const unknown = runTurn(deps, town.state, { kind: 'message', text: 'Düsseldorf' });
+    const unknown = runTurn(deps, town.state, { kind: 'message', text: 'Emsdetten' });
     expect(unknown.replies.flatMap((r) => (r.type === 'actions' ? r.actions.map((a) => ('key' in a.label ? a.label.key : a.label.text)) : []))).toEqual(['town.elsewhereButtonOnBehalf']);
+    // A town the district file knows to be outside needs no button.
+    const outside = runTurn(deps, town.state, { kind: 'message', text: 'Düsseldorf' });
+    expect(keys(outside.replies)[0]).toBe('town.elsewhere');
+    expect(outside.state.outsideDistrict).toBe(true);
     const age = runTurn(deps, first.state, { kind: 'message', text: 'Der Sohn sucht Beratung beim Migrationsdienst' });
     expect(keys(age.replies)).toEqual(['age.askOnBehalf']);
   });
