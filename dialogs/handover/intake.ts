@@ -413,10 +413,12 @@ const STEP_LIST: Step[] = [
     ...RESIDENCE_BUTTONS,
     // The question reads as "do you want to say?": "ja" asks which status, "nein" is not saying it.
     answer(input, d, ctx) {
-      const kind = input.kind === 'text' ? ctx.replyKind(input.text) : undefined;
+      const named = RESIDENCE_BUTTONS.answer(input, d, ctx);
+      if (named.ok || input.kind !== 'text') return named;
+      const kind = ctx.replyKind(input.text);
       if (kind === 'no') return { ok: true, fields: { residence: 'not-said' } };
-      if (kind === 'yes' && input.kind === 'text' && input.text.trim().split(/\s+/u).length <= 2) return { ok: 'stay', fields: {}, replies: [text('intake.residence.which'), actions(...RESIDENCE.map((o) => choice(`intake.residence.${o}`, o)))] };
-      return RESIDENCE_BUTTONS.answer(input, d, ctx);
+      if (kind === 'yes') return { ok: 'stay', fields: {}, replies: [text('intake.residence.which'), actions(...RESIDENCE.map((o) => choice(`intake.residence.${o}`, o)))] };
+      return named;
     },
   },
   {
