@@ -90,6 +90,8 @@ export const lexiconSchema = z.object({
   advice: terms.default([]),
   /** Words of who lives with one ("Mann", "Kinder", "allein"), matched like `intakeAnswers`: a need typed at the household question without them is kept as the concern. */
   household: terms.default([]),
+  /** Words that negate a language's name next to them ("ich spreche kein Deutsch", "I don't speak German"): no request to switch. */
+  negation: terms.default([]),
   /** Arabizi / Finglish: Latin-script writing of Arabic or Persian. */
   translit: z.object({ markers: terms, topics: z.record(z.string(), terms).default({}) }).optional(),
 });

@@ -253,10 +253,8 @@ const STEP_LIST: Step[] = [
     // A phone number or an e-mail address typed right away answers how, and where.
     answer(input, d, ctx) {
       if (input.kind === 'text') {
-        const phone = parsePhoneNumberFromString(latinDigits(input.text), 'DE');
-        if (phone?.isValid()) return { ok: true, fields: { contact: 'phone', phone: phone.number } };
-        const email = z.email().max(200).safeParse(input.text.trim());
-        if (email.success) return { ok: true, fields: { contact: 'email', email: email.data } };
+        const contact = typedContact(input.text);
+        if (contact) return { ok: true, fields: contact };
         // "per WhatsApp bitte": the teams answer by phone, e-mail or here, and say so rather than "pick one".
         if (ctx.optionsIn(input.text, 'contact').includes('messenger')) return invalid('intake.contact.noMessenger');
       }
@@ -333,7 +331,7 @@ const STEP_LIST: Step[] = [
       const prefilled = prefillConcerns(ctx);
       if (d.rewriting || prefilled.length === 0) return [text('intake.concerns.ask')];
       return [
-        text('intake.concerns.confirm', { list: prefilled.map((c) => `• „${c.words}“`).join('\n') }),
+        text('intake.concerns.confirm', { list: prefilled.map((c) => `• ${c.words}`).join('\n') }),
         actions(choice('intake.concerns.right', 'right'), choice('intake.concerns.rewrite', 'rewrite')),
       ];
     },
@@ -465,6 +463,14 @@ function institutionsQuestion(chosen: readonly string[]): Reply[] {
   ];
 }
 
+/** A valid phone number or e-mail address typed as a whole answer: how and where to reach the person. */
+function typedContact(answer: string): Pick<IntakeFields, 'contact' | 'phone' | 'email'> | undefined {
+  const phone = parsePhoneNumberFromString(latinDigits(answer), 'DE');
+  if (phone?.isValid()) return { contact: 'phone', phone: phone.number };
+  const email = z.email().max(200).safeParse(answer.trim());
+  return email.success ? { contact: 'email', email: email.data } : undefined;
+}
+
 /** A need typed at another question, as a concern in the person's words. */
 function typedConcern(answer: string, ctx: IntakeContext): { words: string; topic?: string } {
   const topic = ctx.topicsOf(answer)[0];
@@ -488,7 +494,7 @@ function summaryLines(d: IntakeDraft, ctx: IntakeContext): Line[] {
   if (f.name) add('name', { text: f.name });
   if (f.ageGroup) add('ageGroup', key(`intake.ageGroup.${f.ageGroup}`));
   if (f.household) add('household', f.household === 'alone' ? key('intake.household.alone') : { text: f.household });
-  for (const c of f.concerns ?? []) add('concerns', { text: `„${c.words}“` });
+  for (const c of f.concerns ?? []) add('concerns', { text: c.words });
   if (d.urgent) add('urgency', key('intake.urgency.urgent'));
   else if (f.urgency) add('urgency', f.deadline ? key('intake.summary.deadline', { levelKey: `intake.urgency.${f.urgency}`, deadline: f.deadline }) : key(`intake.urgency.${f.urgency}`));
   if (f.institutions) add('institutions', f.institutions.length ? key('intake.summary.list', { itemsKeys: f.institutions.map((i) => `intake.institutions.${i}`).join(',') }) : key('intake.institutions.none'));
@@ -567,8 +573,18 @@ export function continueIntake(draft: IntakeDraft, input: IntakeInput, ctx: Inta
   if (step.id === 'summary') {
     // Typed, the buttons' words: "absenden", "etwas ändern". Sending needs the send button's own words, never a bare "ja".
     if (input.kind === 'text') {
-      const typed = typedOption(input.text, ['send', 'correct'], false, (o) => ctx.label(`intake.summary.${o}`));
+      const typed = typedOption(input.text, ['send', 'correct'], false, (o) => ctx.label(`intake.summary.${o}`)) ?? namedOption(input.text, ['send', 'correct'], 'summary', ctx);
       if (typed) return continueIntake(draft, { kind: 'choice', value: typed }, ctx, now);
+      // A field's name from the list of corrections ("Telefonnummer", "Name") opens it.
+      const fields = correctableSteps(draft, ctx);
+      const field = typedOption(input.text, fields, false, (f) => ctx.label(`intake.summary.field.${f}`));
+      if (field) return continueIntake(draft, { kind: 'choice', value: `edit-${field}` }, ctx, now);
+      // A new phone number or e-mail address typed at the summary replaces the old one: the summary shows it before sending.
+      const contact = typedContact(input.text);
+      if (contact) {
+        const next = { ...draft, fields: { ...draft.fields, phone: undefined, email: undefined, ...contact } };
+        return { kind: 'continue', draft: next, replies: askStep(step, next, ctx) };
+      }
     }
     if (input.kind === 'choice' && input.value === 'send') return { kind: 'send', draft };
     if (input.kind === 'choice' && input.value === 'correct') {

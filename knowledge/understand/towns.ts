@@ -28,11 +28,19 @@ export class TownFinder {
   /** Normalised names of towns outside the district (words joined by one space) → the name as written. */
   private readonly outside = new Map<string, string>();
 
-  /** @param elsewhere names of towns outside the district that people here name (see `District.elsewhere`) */
+  /** The district's own name ("kreis kleve"): it names no town ("nicht im Kreis Kleve, sondern in Bocholt"). */
+  private readonly districtName: string;
+
+  /**
+   * @param elsewhere names of towns outside the district that people here name (see `District.elsewhere`)
+   * @param districtName the district's name ("Kreis Kleve")
+   */
   constructor(
     private readonly municipalities: readonly Municipality[],
     elsewhere: readonly string[] = [],
+    districtName = '',
   ) {
+    this.districtName = wordsOf(districtName).join(' ');
     for (const name of elsewhere) this.outside.set(wordsOf(name).join(' '), name);
     this.names = municipalities.flatMap((m) => [m.name, ...m.aliases].map((name) => ({ id: m.id, name: normalise(name) })));
     for (const m of municipalities) for (const code of m.postalCodes) this.byPostalCode.set(code, m.id);
@@ -48,7 +56,7 @@ export class TownFinder {
 
   /** A town named exactly (after normalisation) or by postal code anywhere in a message. */
   findIn(text: string): string | undefined {
-    const words = wordsOf(text);
+    const words = this.wordsOf(text);
     for (const w of words) {
       if (w.length === 5 && /^\d{5}$/.test(w)) {
         const id = this.byPostalCode.get(w);
@@ -99,7 +107,7 @@ export class TownFinder {
    */
   elsewhereIn(text: string): string | undefined {
     if (this.findIn(text)) return undefined;
-    const words = wordsOf(text);
+    const words = this.wordsOf(text);
     for (let n = 4; n >= 1; n--) {
       for (let i = 0; i + n <= words.length; i++) {
         const name = this.outside.get(words.slice(i, i + n).join(' '));
@@ -117,6 +125,14 @@ export class TownFinder {
     const own = new Set(wordsOf(name));
     const ofTown = (w: string) => own.has(w) || inflections(w).some((f) => this.outside.get(f) === name);
     return wordsOf(text).every((w) => ofTown(w) || filler(w)) ? name : undefined;
+  }
+
+  /** A text's normalised words without the district's own name. */
+  private wordsOf(text: string): string[] {
+    const words = wordsOf(text);
+    if (!this.districtName) return words;
+    const joined = ` ${words.join(' ')} `.replaceAll(` ${this.districtName} `, ' ');
+    return joined.split(' ').filter(Boolean);
   }
 
   /** The town a message consists of, and nothing else ("Goch", "47533", "Emmerich am Rhein!"). */

@@ -169,6 +169,8 @@ interface LanguageModel {
    * name the writer, so the topic classifier does not read them (it learned them as the volunteering topic).
    */
   roleStems: ReadonlySet<string>;
+  /** Negations ("kein", "don't"), normalised: a language named right after or before one is not asked for. */
+  negations: readonly string[];
   /** The language's stop words, normalised: never German loanwords ("but" is no "BuT"). */
   stopwords: ReadonlySet<string>;
   /** The words seen in this language, each described once (see Word). */
@@ -276,7 +278,7 @@ export class Understanding {
   ) {
     this.detector = new LanguageDetector(lexicons);
     this.search = new EntrySearch(kb.services);
-    this.towns = new TownFinder(kb.district.municipalities, kb.district.elsewhere);
+    this.towns = new TownFinder(kb.district.municipalities, kb.district.elsewhere, kb.district.name);
     this.serviceTopics = new Set(kb.taxonomy.topics.filter((t) => t.kind === 'service').map((t) => t.id));
     this.entryById = new Map(kb.services.map((entry) => [entry.id, { entry, ranking: 0 }]));
     for (const e of kb.services) for (const t of e.topics) this.entriesByTopic.set(t, [...(this.entriesByTopic.get(t) ?? []), this.entryById.get(e.id)!]);
@@ -473,7 +475,10 @@ export class Understanding {
     if (own.language === input.conversationLanguage) return understood;
     const again = this.understandIn({ ...input, language: own.language });
     const needs = again.crisis || again.escalation !== 'none' || (again.topics[0] !== undefined && this.serviceTopics.has(again.topics[0].id) && !again.outOfScope);
-    return needs ? again : understood;
+    if (!needs) return understood;
+    // Ukrainian, Russian and Bulgarian share many words ("курс"): such a word in a conversation in another of them is
+    // understood, and answered in the conversation's language.
+    return CYRILLIC_LANGUAGES.has(own.language) && CYRILLIC_LANGUAGES.has(input.conversationLanguage) ? { ...again, language: input.conversationLanguage } : again;
   }
 
   private understandIn(input: UnderstandInput): Understood {
@@ -842,6 +847,8 @@ function languageRequest(tokens: readonly string[], words: readonly Word[], mode
     [from, to] = [i, pair ? i + 1 : i];
     break;
   }
+  // "I don't speak German", "ich spreche kein Deutsch", "almanca bilmiyorum": a language named next to a negation is not asked for.
+  if (named && negated(tokens, from, to, model.negations)) return {};
   // "change language", "сменить язык", "تغيير اللغة": only words of switching, no language named: the menu.
   if (!named && tokens.length >= 2 && tokens.length <= 4 && words.some((w) => w.switchWord) && tokens.every((t, i) => words[i]!.switchWord || model.stopwords.has(t))) {
     return { languageMenu: true };
@@ -987,6 +994,7 @@ function buildModel(lang: Language, lexicons: Lexicons, examples: readonly Examp
   }));
   return {
     topics,
+    negations: lexicon.negation.map((n) => tokenize(normalise(n)).join(' ')),
     roleStems: new Set(lexicon.onBehalf.flatMap((term) => tokenize(normalise(term)).filter((w) => !stop.has(w)).map((w) => stem(w, lang)))),
     cueContent: new TermMatcher(lang, contentSources, { ...CUE_TOLERANCE, stopwords: stop, anyOrder: true }),
     cues: new TermMatcher(lang, [...cueSources, troubleSource, harmlessSource, ...actionSources, ...timingSources], CUE_TOLERANCE),
@@ -1100,6 +1108,12 @@ function crossCrisisSources(lexicons: Lexicons): TermSource[] {
 }
 
 /** A short answer as compared: normalised, punctuation and emoji dropped. */
+/** Whether a negation phrase stands within three words before or after the words `from`–`to` (a language's name). */
+function negated(tokens: readonly string[], from: number, to: number, negations: readonly string[]): boolean {
+  const around = [tokens.slice(Math.max(0, from - 3), from), tokens.slice(to + 1, to + 4)].map((side) => ` ${side.join(' ')} `);
+  return negations.some((n) => around.some((side) => side.includes(` ${n} `)));
+}
+
 /** Whether every word of `phrase` begins some word of `words` ("anerkann" begins "anerkannt"). */
 function hasWordBeginnings(words: readonly string[], phrase: readonly string[]): boolean {
   return phrase.every((p) => words.some((w) => w.startsWith(p)));

@@ -1,7 +1,7 @@
 import { test, expect } from 'vitest';
 import { lexiconSchema, lexiconWarnings, loadLexiconsOrThrow } from '../../knowledge/lexicon.js';
 import { loadKnowledgeOrThrow } from '../../knowledge/load.js';
-import { CONTACT_METHODS, RESIDENCE } from '../../dialogs/handover/intake.js';
+import { CONTACT_METHODS, RESIDENCE, URGENCIES } from '../../dialogs/handover/intake.js';
 
 test('a keyword that is one short word once its stop words are dropped is flagged; a long one is not', () => {
   const en = lexiconSchema.parse({
@@ -19,7 +19,14 @@ test('a keyword that is one short word once its stop words are dropped is flagge
 test("every typed intake answer in the lexicons names a step's real option, and every language has them", () => {
   const kb = loadKnowledgeOrThrow();
   const lexicons = loadLexiconsOrThrow(new Set(kb.taxonomy.topics.map((t) => t.id)));
-  const known = new Set([...CONTACT_METHODS.map((o) => `contact.${o}`), 'contact.messenger', ...RESIDENCE.map((o) => `residence.${o}`)]);
+  const known = new Set([
+    ...CONTACT_METHODS.map((o) => `contact.${o}`),
+    'contact.messenger',
+    ...RESIDENCE.map((o) => `residence.${o}`),
+    ...URGENCIES.map((o) => `urgency.${o}`),
+    'summary.send',
+    'summary.correct',
+  ]);
   for (const [lang, lexicon] of Object.entries(lexicons)) {
     expect(Object.keys(lexicon.intakeAnswers).filter((k) => !known.has(k)), lang).toEqual([]);
     expect(Object.keys(lexicon.intakeAnswers).sort(), lang).toEqual([...known].sort());

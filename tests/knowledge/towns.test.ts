@@ -3,7 +3,7 @@ import { loadKnowledgeOrThrow } from '../../knowledge/load.js';
 import { TownFinder } from '../../knowledge/understand/towns.js';
 
 const { district } = loadKnowledgeOrThrow();
-const towns = new TownFinder(district.municipalities, district.elsewhere);
+const towns = new TownFinder(district.municipalities, district.elsewhere, district.name);
 
 describe('the town asked for', () => {
   test.each([
@@ -54,4 +54,12 @@ describe('a town outside the district', () => {
     expect(towns.toldElsewhere('ich wohne in Moers', filler)).toBe('Moers');
     expect(towns.toldElsewhere('ich suche eine Wohnung in Moers', filler)).toBeUndefined();
   });
+});
+
+test("the district's own name is no town: 'nicht im Kreis Kleve, sondern in Bocholt' is Bocholt", () => {
+  expect(towns.findIn('ich wohne nicht im Kreis Kleve sondern in Bocholt')).toBeUndefined();
+  expect(towns.elsewhereIn('ich wohne nicht im Kreis Kleve sondern in Bocholt')).toBe('Bocholt');
+  expect(towns.findIn('Kreis Kleve')).toBeUndefined();
+  expect(towns.findIn('Kleve')).toBe('kleve');
+  expect(towns.findIn('Jobcenter Kreis Kleve in Goch')).toBe('goch');
 });
