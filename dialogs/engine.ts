@@ -184,7 +184,8 @@ function onMessage(deps: EngineDeps, state: ConversationState, message: string):
     // work (Faire Mobilität, Faire Integration), before the offer of a person.
     // Only a clear case: the words of "hurt", "pills" or "I don't want to live" also weigh a little for rights at work.
     const second = understood.topics[1];
-    const atWork = second?.id === 'work.rights' && second.score >= AT_WORK;
+    // Violence by a husband or a parent who took the passport is no case for rights at work.
+    const atWork = second?.id === 'work.rights' && second.score >= AT_WORK && !deps.understanding.tellsHousehold(message, next.language);
     const replies = crisisReplies(deps, understood.crisisKinds, next.language, next, atWork);
     if (atWork) {
       const work = answerTopic(deps, next, 'work.rights', {}).replies.filter((r) => r.type === 'services');
@@ -282,7 +283,7 @@ function onMessage(deps: EngineDeps, state: ConversationState, message: string):
     next = { ...next, municipality: undefined, outsideDistrict: true, pending: undefined };
     if (onlyElsewhere) return { ...withoutTown(deps, next, 'town.elsewhere'), understood };
     const answer = answerUnderstood(deps, next, understood, message);
-    return { ...answer, replies: [text('town.elsewhere'), ...answer.replies], understood };
+    return { ...answer, replies: knowsNone(answer.replies) ? noneReachable('town.elsewhere', answer.replies) : [text('town.elsewhere'), ...answer.replies], understood };
   }
   if (understood.municipality) next = { ...next, municipality: understood.municipality, outsideDistrict: undefined };
   // A town alone ("Goch", "47533") or told as where one lives ("ich wohne in Goch"): noted, then the last answer for
@@ -327,7 +328,19 @@ function withoutTown(deps: EngineDeps, state: ConversationState, reason: 'town.u
   const next = { ...state, pending: undefined, ...(reason === 'town.elsewhere' ? { outsideDistrict: true } : {}) };
   const topic = state.lastTopics[0];
   const answer = topic ? answerTopic(deps, next, topic, { withoutTown: true, outsideDistrict: reason === 'town.elsewhere' }) : undefined;
+  if (answer && knowsNone(answer.replies)) return { ...answer, replies: noneReachable(reason, answer.replies) };
   return answer ? { ...answer, replies: [text(reason), ...answer.replies] } : { state: next, replies: [text(reason), text('welcome.howCanIHelp'), topicExamples()], events: [] };
+}
+
+/** Whether an answer says that no service fits. */
+const knowsNone = (replies: readonly Reply[]): boolean => replies.some((r) => r.type === 'text' && r.message.key === 'answer.noService');
+
+/**
+ * No offer reachable from anywhere for the person's need: one message says so, instead of "here are offers reachable
+ * anywhere" and then "I know none"; the answer's buttons stay.
+ */
+function noneReachable(reason: 'town.unsure' | 'town.elsewhere' | 'town.unknownFallback', replies: readonly Reply[]): Reply[] {
+  return [text(reason === 'town.elsewhere' ? 'town.elsewhereNothing' : 'town.nothingEverywhere'), ...replies.filter((r) => r.type !== 'text')];
 }
 
 /** The town question; a volunteer is asked where the person or family they ask for lives. */
