@@ -71,7 +71,8 @@ describe('the chat in volunteer mode', () => {
     expect(unknown.replies.flatMap((r) => (r.type === 'actions' ? r.actions.map((a) => ('key' in a.label ? a.label.key : a.label.text)) : []))).toEqual(['town.elsewhereButtonOnBehalf']);
     // A town the district file knows to be outside needs no button.
     const outside = runTurn(deps, town.state, { kind: 'message', text: 'Düsseldorf' });
-    expect(keys(outside.replies)[0]).toBe('town.elsewhere');
+    // No Kita is reachable from anywhere: said once, with the local services to ask.
+    expect(keys(outside.replies)[0]).toBe('town.elsewhereNothing');
     expect(outside.state.outsideDistrict).toBe(true);
     const age = runTurn(deps, first.state, { kind: 'message', text: 'Der Sohn sucht Beratung beim Migrationsdienst' });
     expect(keys(age.replies)).toEqual(['age.askOnBehalf']);
