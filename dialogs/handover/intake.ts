@@ -148,7 +148,7 @@ function buttons<K extends keyof IntakeFields>(id: StepId, field: K, options: re
     done: (d) => d.fields[field] !== undefined,
     ask: () => [text(`intake.${id}.ask`), actions(...options.map((o) => choice(`${labelPrefix}.${o}`, o)))],
     answer(input, _d, ctx) {
-      const value = input.kind === 'choice' ? input.value : typedOption(input.text, options, id === 'ageGroup', (o) => ctx.label(`${labelPrefix}.${o}`)) ?? namedOption(input.text, options, id, ctx);
+      const value = input.kind === 'choice' ? input.value : typedChoice(input.text, options, id, labelPrefix, ctx, id === 'ageGroup');
       if (value !== undefined && options.includes(value)) return { ok: true, fields: { [field]: value } as Partial<IntakeFields> };
       return invalid('intake.pickOne');
     },
@@ -175,8 +175,13 @@ function typedOption(answer: string, options: readonly string[], ages: boolean, 
   return age === undefined ? undefined : ageGroupOf(age);
 }
 
-/** The one option a typed answer names in the lexicon's own words for it ("ich bin anerkannt", "Paragraph 24"). */
-function namedOption(answer: string, options: readonly string[], step: StepId, ctx: IntakeContext): string | undefined {
+/**
+ * The option of a choice question a typed answer names: by its button's label (see `typedOption`), or else the one
+ * option the lexicon's own words for it name ("ich bin anerkannt", "Paragraph 24", "abschicken").
+ */
+function typedChoice(answer: string, options: readonly string[], step: StepId, labelPrefix: string, ctx: IntakeContext, ages = false): string | undefined {
+  const labelled = typedOption(answer, options, ages, (o) => ctx.label(`${labelPrefix}.${o}`));
+  if (labelled) return labelled;
   const named = ctx.optionsIn(answer, step).filter((o) => options.includes(o));
   return named.length === 1 ? named[0] : undefined;
 }
@@ -217,7 +222,8 @@ const tellsANeed = (answer: string, ctx: IntakeContext): boolean => answer.trim(
 
 const CONTACT_BUTTONS = buttons('contact', 'contact', CONTACT_METHODS, 'intake.contact', false);
 const RESIDENCE_BUTTONS = buttons('residence', 'residence', RESIDENCE, 'intake.residence', true, notUrgent);
-const HOUSEHOLD_TEXT = freeText('household', 'household', MAX_ANSWER.household, notUrgent, [choice('intake.household.alone', 'alone')]);
+const ALONE = choice('intake.household.alone', 'alone');
+const HOUSEHOLD_TEXT = freeText('household', 'household', MAX_ANSWER.household, notUrgent, [ALONE]);
 
 const STEP_LIST: Step[] = [
   {
@@ -317,7 +323,7 @@ const STEP_LIST: Step[] = [
     // the concern, and the household asked again.
     answer(input, d, ctx) {
       if (input.kind === 'text' && d.fields.concerns === undefined && tellsANeed(input.text, ctx) && !ctx.tellsHousehold(input.text)) {
-        return { ok: 'stay', fields: { concerns: [...prefillConcerns(ctx), typedConcern(input.text, ctx)] }, replies: [text('intake.household.notHousehold'), actions(choice('intake.household.alone', 'alone'))] };
+        return { ok: 'stay', fields: { concerns: [...prefillConcerns(ctx), typedConcern(input.text, ctx)] }, replies: [text('intake.household.notHousehold'), actions(ALONE)] };
       }
       return HOUSEHOLD_TEXT.answer(input, d, ctx);
     },
@@ -415,7 +421,8 @@ const STEP_LIST: Step[] = [
       if (named.ok || input.kind !== 'text') return named;
       const kind = ctx.replyKind(input.text);
       if (kind === 'no') return { ok: true, fields: { residence: 'not-said' } };
-      if (kind === 'yes') return { ok: 'stay', fields: {}, replies: [text('intake.residence.which'), actions(...RESIDENCE.map((o) => choice(`intake.residence.${o}`, o)))] };
+      // The question again as "which one?", with the same buttons.
+      if (kind === 'yes') return { ok: 'stay', fields: {}, replies: [text('intake.residence.which'), ...RESIDENCE_BUTTONS.ask(d, ctx).filter((r) => r.type === 'actions')] };
       return named;
     },
   },
@@ -573,7 +580,7 @@ export function continueIntake(draft: IntakeDraft, input: IntakeInput, ctx: Inta
   if (step.id === 'summary') {
     // Typed, the buttons' words: "absenden", "etwas ändern". Sending needs the send button's own words, never a bare "ja".
     if (input.kind === 'text') {
-      const typed = typedOption(input.text, ['send', 'correct'], false, (o) => ctx.label(`intake.summary.${o}`)) ?? namedOption(input.text, ['send', 'correct'], 'summary', ctx);
+      const typed = typedChoice(input.text, ['send', 'correct'], 'summary', 'intake.summary', ctx);
       if (typed) return continueIntake(draft, { kind: 'choice', value: typed }, ctx, now);
       // A field's name from the list of corrections ("Telefonnummer", "Name") opens it.
       const fields = correctableSteps(draft, ctx);

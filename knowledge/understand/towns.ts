@@ -56,7 +56,7 @@ export class TownFinder {
 
   /** A town named exactly (after normalisation) or by postal code anywhere in a message. */
   findIn(text: string): string | undefined {
-    const words = this.wordsOf(text);
+    const words = this.wordsBesidesDistrict(text);
     for (const w of words) {
       if (w.length === 5 && /^\d{5}$/.test(w)) {
         const id = this.byPostalCode.get(w);
@@ -107,7 +107,7 @@ export class TownFinder {
    */
   elsewhereIn(text: string): string | undefined {
     if (this.findIn(text)) return undefined;
-    const words = this.wordsOf(text);
+    const words = this.wordsBesidesDistrict(text);
     for (let n = 4; n >= 1; n--) {
       for (let i = 0; i + n <= words.length; i++) {
         const name = this.outside.get(words.slice(i, i + n).join(' '));
@@ -128,7 +128,7 @@ export class TownFinder {
   }
 
   /** A text's normalised words without the district's own name. */
-  private wordsOf(text: string): string[] {
+  private wordsBesidesDistrict(text: string): string[] {
     const words = wordsOf(text);
     if (!this.districtName) return words;
     const joined = ` ${words.join(' ')} `.replaceAll(` ${this.districtName} `, ' ');

@@ -325,16 +325,19 @@ export class Understanding {
    * no housing question, no new need, only the town.
    */
   townTold(text: string, language: Language): string | undefined {
-    const filler = this.liveInWords.get(language)!;
-    const stopwords = this.models.get(language)!.stopwords;
-    return this.towns.told(text, (w) => filler.has(w) || stopwords.has(w));
+    return this.towns.told(text, this.livingWord(language));
   }
 
   /** A town outside the district a message only tells as where one lives ("ich wohne in Moers", "I live in Duisburg"). */
   elsewhereTold(text: string, language: Language): string | undefined {
+    return this.towns.toldElsewhere(text, this.livingWord(language));
+  }
+
+  /** Whether a word only tells where one lives around a town's name: a `liveIn` word or a stop word of the language. */
+  private livingWord(language: Language): (word: string) => boolean {
     const filler = this.liveInWords.get(language)!;
     const stopwords = this.models.get(language)!.stopwords;
-    return this.towns.toldElsewhere(text, (w) => filler.has(w) || stopwords.has(w));
+    return (w) => filler.has(w) || stopwords.has(w);
   }
 
   /**
