@@ -18,6 +18,12 @@ export const lexiconSchema = z.object({
   stopwords: terms,
   topics: z.record(z.string(), z.object({ keywords: terms, phrases: terms }).partial().transform((t) => ({ keywords: t.keywords ?? [], phrases: t.phrases ?? [] }))),
   crisis: crisisTermsSchema,
+  /**
+   * Sentences that alone are a cry of despair ("ich kann nicht mehr", "я больше не могу"): a crisis (the crisis lines of
+   * the suicide kind) when a sentence or clause of the message is one of them, word for word. Inside a longer sentence
+   * their words mean something else ("ich kann die Miete nicht mehr zahlen", "mein Pass ist nicht mehr gültig").
+   */
+  despair: terms.default([]),
   complex: terms,
   /**
    * Words of a problem in one life area: something lost, refused, owed, ending or missing ("gekündigt", "Mahnung",

@@ -267,6 +267,8 @@ export class Understanding {
   private readonly intakeAnswerPhrases = new Map<Language, Array<{ key: string; words: string[] }>>();
   private readonly householdPhrases = new Map<Language, string[][]>();
   private readonly advicePhrases = new Map<Language, string[][]>();
+  /** Whole sentences of despair of every language (lexicon `despair`), normalised like short answers. */
+  private readonly despair = new Set<string>();
   /** Per language, the words that make a number next to them the writer's age (lexicon `age`). */
   private readonly ageWordsOf = new Map<Language, ReadonlySet<string>>();
 
@@ -300,6 +302,7 @@ export class Understanding {
       this.intakeAnswerPhrases.set(lang, Object.entries(lexicon.intakeAnswers).flatMap(([key, phrases]) => phrases.map((p) => ({ key, words: replyKey(p).split(' ') }))));
       this.householdPhrases.set(lang, lexicon.household.map((p) => replyKey(p).split(' ')));
       this.advicePhrases.set(lang, lexicon.advice.map((p) => replyKey(p).split(' ')));
+      for (const sentence of lexicon.despair) this.despair.add(replyKey(sentence));
       this.ageWordsOf.set(lang, new Set(lexicon.age.map((w) => w.toLowerCase())));
       this.liveInWords.set(lang, new Set(lexicon.liveIn.flatMap((t) => normalise(t).split(/[^\p{L}\p{N}]+/u).filter(Boolean))));
       this.models.set(lang, buildModel(lang, lexicons, examples[lang] ?? [], escalation[lang] ?? []));
@@ -533,6 +536,9 @@ export class Understanding {
     if (lang !== 'de') add(topicScores, german.topics.scanWords(words, LOANWORD_OF), LOANWORD, this.serviceTopics);
     // Crisis phrases of every language, so a crisis is caught even when the language was misread.
     for (const { label, score } of this.crossCrisis.scanWords(words, CROSS_CRISIS)) cueScores.set(label, Math.max(cueScores.get(label) ?? 0, score));
+
+    // "Ich kann einfach nicht mehr." as a sentence of its own, in any language (its words alone are no crisis).
+    if (text.split(CLAUSE_END).some((clause) => this.despair.has(replyKey(clause)))) cueScores.set(CRISIS_LABEL.suicide, Math.max(cueScores.get(CRISIS_LABEL.suicide) ?? 0, 1));
 
     // Volunteers mostly write German; their cue counts in German too, whatever language was detected.
     const germanActions = model === german ? ownCues : german.actions.scanWords(words, GERMAN_ACTIONS);
@@ -869,6 +875,9 @@ const QUESTION = 0.2;
 const SENTENCE_END = /(?<=[.!?؟;\n])\s*/u;
 
 /** The question sentences of a message of several sentences, when they are not the whole message. */
+/** Where a sentence or clause ends: a sentence of despair may be followed by more ("ich kann nicht mehr, alles ist zu viel"). */
+const CLAUSE_END = /[.!?;,:؟،؛\n]+/u;
+
 function questionOf(text: string): string | undefined {
   if (!text.includes('?') && !text.includes('؟')) return undefined;
   const sentences = text.split(SENTENCE_END).filter((s) => s.trim().length > 0);
