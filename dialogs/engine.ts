@@ -279,6 +279,11 @@ function onMessage(deps: EngineDeps, state: ConversationState, message: string):
     if (no && !state.feedbackGiven) return { ...onAction(deps, next, ACTIONS.feedbackNo), understood };
   }
 
+  // "Ich wohne nicht mehr in Goch": that town is forgotten, and the one where the person lives now asked.
+  if (!understood.municipality && !elsewhere && deps.understanding.townLeft(message, next.language)) {
+    next = { ...next, municipality: undefined, outsideDistrict: undefined };
+    return { state: { ...next, pending: { kind: 'town', text: '', attempts: 0 } }, replies: [townQuestion(next)], events: [], understood };
+  }
   if (elsewhere) {
     next = { ...next, municipality: undefined, outsideDistrict: true, pending: undefined };
     if (onlyElsewhere) return { ...withoutTown(deps, next, 'town.elsewhere'), understood };

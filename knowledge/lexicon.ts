@@ -71,6 +71,12 @@ export const lexiconSchema = z.object({
    * is the town told, not a housing question. Stop words count too.
    */
   liveIn: terms,
+  /**
+   * Phrases that say one lives in the town named right after them (or one word later) no more: "nicht mehr (in) Goch",
+   * "früher (in) Kleve", "no longer (in)", "раньше жил (в)". That town is not where one lives; another town named in the
+   * message is ("nicht mehr in Goch, jetzt in Moers"). Read in every language.
+   */
+  leftTown: terms.default([]),
   /** Thanks ("danke", "merci"): answered with "you're welcome", where a greeting gets a greeting. */
   thanks: terms,
   /** Leave-taking ("tschüss", "bye"): answered with good wishes. */

@@ -31,17 +31,30 @@ export class TownFinder {
   /** The district's own name ("kreis kleve"): it names no town ("nicht im Kreis Kleve, sondern in Bocholt"). */
   private readonly districtName: string;
 
+  /** Phrases (normalised words joined by one space) that, right before a town's name, say one lives there no more. */
+  private readonly leftPhrases: string[];
+  /** The words of those phrases. */
+  private readonly leftWords: ReadonlySet<string>;
+  /** Every word of the names of towns outside the district. */
+  private readonly outsideWords: ReadonlySet<string>;
+
   /**
    * @param elsewhere names of towns outside the district that people here name (see `District.elsewhere`)
    * @param districtName the district's name ("Kreis Kleve")
+   * @param left phrases of every language that say one lives in the town after them no more ("nicht mehr in Goch",
+   * "no longer in Kleve", "раньше жил в Гохе"; lexicon `leftTown`): that town is not where one lives
    */
   constructor(
     private readonly municipalities: readonly Municipality[],
     elsewhere: readonly string[] = [],
     districtName = '',
+    left: readonly string[] = [],
   ) {
     this.districtName = wordsOf(districtName).join(' ');
+    this.leftPhrases = [...new Set(left.map((p) => wordsOf(p).join(' ')).filter(Boolean))];
+    this.leftWords = new Set(this.leftPhrases.flatMap((p) => p.split(' ')));
     for (const name of elsewhere) this.outside.set(wordsOf(name).join(' '), name);
+    this.outsideWords = new Set([...this.outside.keys()].flatMap((n) => n.split(' ')));
     this.names = municipalities.flatMap((m) => [m.name, ...m.aliases].map((name) => ({ id: m.id, name: normalise(name) })));
     for (const m of municipalities) for (const code of m.postalCodes) this.byPostalCode.set(code, m.id);
     for (const t of this.names) {
@@ -57,10 +70,10 @@ export class TownFinder {
   /** A town named exactly (after normalisation) or by postal code anywhere in a message. */
   findIn(text: string): string | undefined {
     const words = this.wordsBesidesDistrict(text);
-    for (const w of words) {
+    for (const [i, w] of words.entries()) {
       if (w.length === 5 && /^\d{5}$/.test(w)) {
         const id = this.byPostalCode.get(w);
-        if (id) return id;
+        if (id && !this.leftAt(words, i)) return id;
       }
     }
     // Longest names first: "emmerich am rhein" before "emmerich". Only where a name can start.
@@ -68,14 +81,14 @@ export class TownFinder {
       for (let i = 0; i + n <= words.length; i++) {
         if (!this.firstWords.has(words[i]!)) continue;
         const id = this.byName.get(n === 1 ? words[i]! : words.slice(i, i + n).join(' '));
-        if (id) return id;
+        if (id && !this.leftAt(words, i)) return id;
       }
     }
     // A name with an Arabic preposition written onto it ("بكليف") or in a case ending ("в Эммерихе", "у Кевеларі").
-    for (const w of words) {
+    for (const [i, w] of words.entries()) {
       for (const form of inflections(w)) {
         const id = this.byName.get(form);
-        if (id) return id;
+        if (id && !this.leftAt(words, i)) return id;
       }
     }
     return undefined;
@@ -98,7 +111,7 @@ export class TownFinder {
     if (!town) return undefined;
     const own = this.wordsOfTown.get(town)!;
     const ofTown = (w: string) => own.has(w) || this.byPostalCode.get(w) === town || inflections(w).some((f) => this.byName.get(f) === town);
-    return wordsOf(text).every((w) => ofTown(w) || filler(w)) ? town : undefined;
+    return wordsOf(text).every((w) => ofTown(w) || filler(w) || this.ofLeftTown(w)) ? town : undefined;
   }
 
   /**
@@ -111,11 +124,22 @@ export class TownFinder {
     for (let n = 4; n >= 1; n--) {
       for (let i = 0; i + n <= words.length; i++) {
         const name = this.outside.get(words.slice(i, i + n).join(' '));
-        if (name) return name;
+        if (name && !this.leftAt(words, i)) return name;
       }
     }
-    for (const w of words) for (const form of inflections(w)) if (this.outside.has(form)) return this.outside.get(form);
+    for (const [i, w] of words.entries()) for (const form of inflections(w)) if (this.outside.has(form) && !this.leftAt(words, i)) return this.outside.get(form);
     return undefined;
+  }
+
+  /**
+   * Whether a phrase of `leftTown` ends right before the town named at `at`, or one word before it ("nicht mehr in
+   * Goch", "раньше жил в Гохе"): with more words between, the phrase is about something else ("keine Kita in Goch").
+   */
+  private leftAt(words: readonly string[], at: number): boolean {
+    if (this.leftPhrases.length === 0 || at === 0) return false;
+    const before = ` ${words.slice(Math.max(0, at - 6), at).join(' ')} `;
+    const oneBetween = ` ${words.slice(Math.max(0, at - 6), at - 1).join(' ')} `;
+    return this.leftPhrases.some((p) => before.endsWith(` ${p} `) || (at >= 2 && oneBetween.endsWith(` ${p} `)));
   }
 
   /** A town outside the district a message only tells as where one lives ("ich wohne in Moers"), like `told`. */
@@ -124,7 +148,31 @@ export class TownFinder {
     if (!name) return undefined;
     const own = new Set(wordsOf(name));
     const ofTown = (w: string) => own.has(w) || inflections(w).some((f) => this.outside.get(f) === name);
-    return wordsOf(text).every((w) => ofTown(w) || filler(w)) ? name : undefined;
+    return wordsOf(text).every((w) => ofTown(w) || filler(w) || this.ofLeftTown(w)) ? name : undefined;
+  }
+
+  /**
+   * Whether a message only tells a town one lives in no more ("ich wohne nicht mehr in Goch", "I don't live in Kleve
+   * anymore"), naming no other: where one lives now is not known.
+   */
+  leftOnly(text: string, filler: (word: string) => boolean): boolean {
+    if (this.leftPhrases.length === 0 || this.findIn(text) || this.elsewhereIn(text)) return false;
+    const words = wordsOf(text);
+    const names = (w: string) => this.byName.has(w) || this.byPostalCode.has(w) || this.outside.has(w) || inflections(w).some((f) => this.byName.has(f) || this.outside.has(f));
+    return words.some(names) && words.every((w) => filler(w) || this.ofLeftTown(w));
+  }
+
+  /**
+   * Whether a word may belong to telling a town one left ("nicht mehr in Goch, jetzt in Moers" tells only Moers): a word
+   * of the `leftTown` phrases, or of any town's name (the town told is the one not left).
+   */
+  private ofLeftTown(w: string): boolean {
+    if (this.leftWords.size === 0) return false;
+    return this.leftWords.has(w) || this.anyTownWord(w) || inflections(w).some((f) => this.anyTownWord(f));
+  }
+
+  private anyTownWord(w: string): boolean {
+    return this.byPostalCode.has(w) || [...this.wordsOfTown.values()].some((words) => words.has(w)) || this.outsideWords.has(w);
   }
 
   /** A text's normalised words without the district's own name. */

@@ -280,7 +280,7 @@ export class Understanding {
   ) {
     this.detector = new LanguageDetector(lexicons);
     this.search = new EntrySearch(kb.services);
-    this.towns = new TownFinder(kb.district.municipalities, kb.district.elsewhere, kb.district.name);
+    this.towns = new TownFinder(kb.district.municipalities, kb.district.elsewhere, kb.district.name, LANGUAGES.flatMap((l) => lexicons[l].leftTown));
     this.serviceTopics = new Set(kb.taxonomy.topics.filter((t) => t.kind === 'service').map((t) => t.id));
     this.entryById = new Map(kb.services.map((entry) => [entry.id, { entry, ranking: 0 }]));
     for (const e of kb.services) for (const t of e.topics) this.entriesByTopic.set(t, [...(this.entriesByTopic.get(t) ?? []), this.entryById.get(e.id)!]);
@@ -334,6 +334,11 @@ export class Understanding {
   /** A town outside the district a message only tells as where one lives ("ich wohne in Moers", "I live in Duisburg"). */
   elsewhereTold(text: string, language: Language): string | undefined {
     return this.towns.toldElsewhere(text, this.livingWord(language));
+  }
+
+  /** Whether a message only tells a town one lives in no more ("ich wohne nicht mehr in Goch"): where one lives now is asked. */
+  townLeft(text: string, language: Language): boolean {
+    return this.towns.leftOnly(text, this.livingWord(language));
   }
 
   /** Whether a word only tells where one lives around a town's name: a `liveIn` word or a stop word of the language. */

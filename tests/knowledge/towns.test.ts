@@ -1,6 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { loadKnowledgeOrThrow } from '../../knowledge/load.js';
 import { TownFinder } from '../../knowledge/understand/towns.js';
+import { loadLexiconsOrThrow } from '../../knowledge/lexicon.js';
+import { LANGUAGES } from '../../knowledge/schema.js';
 
 const { district } = loadKnowledgeOrThrow();
 const towns = new TownFinder(district.municipalities, district.elsewhere, district.name);
@@ -62,4 +64,29 @@ test("the district's own name is no town: 'nicht im Kreis Kleve, sondern in Boch
   expect(towns.findIn('Kreis Kleve')).toBeUndefined();
   expect(towns.findIn('Kleve')).toBe('kleve');
   expect(towns.findIn('Jobcenter Kreis Kleve in Goch')).toBe('goch');
+});
+
+describe('a town one lives in no more (lexicon leftTown)', () => {
+  const lexicons = loadLexiconsOrThrow(new Set(loadKnowledgeOrThrow().taxonomy.topics.map((t) => t.id)));
+  const moving = new TownFinder(district.municipalities, district.elsewhere, district.name, LANGUAGES.flatMap((l) => lexicons[l].leftTown));
+
+  test.each([
+    ['ich wohne nicht mehr in Goch, jetzt in Kleve', 'kleve'],
+    ['früher Kevelaer, jetzt Geldern', 'geldern'],
+    ['nu mai locuiesc în Goch, acum în Kleve', 'kleve'],
+    ['я більше не живу в Гоху, тепер у Клеве', 'kleve'],
+    ['keine Kita in Goch', 'goch'],
+    ['nicht in Goch, sondern in Kleve', 'kleve'],
+    ['ich wohne nicht mehr in Goch', undefined],
+  ])('"%s" names %s', (text, id) => {
+    expect(moving.findIn(text)).toBe(id);
+  });
+
+  test('the town told is the one not left, outside the district too', () => {
+    const filler = (w: string) => ['ich', 'wohne', 'jetzt', 'in'].includes(w);
+    expect(moving.elsewhereIn('nicht mehr in Goch, jetzt in Moers')).toBe('Moers');
+    expect(moving.toldElsewhere('ich wohne nicht mehr in Goch, jetzt in Moers', filler)).toBe('Moers');
+    expect(moving.leftOnly('ich wohne nicht mehr in Goch', filler)).toBe(true);
+    expect(moving.leftOnly('ich wohne in Goch', filler)).toBe(false);
+  });
 });
