@@ -128,7 +128,15 @@ interface Step {
   done(d: IntakeDraft, ctx: IntakeContext): boolean;
   ask(d: IntakeDraft, ctx: IntakeContext): Reply[];
   answer(input: IntakeInput, d: IntakeDraft, ctx: IntakeContext): Answer;
+  /** What a required step notes when it cannot read the answer twice (see GIVE_UP): its message is `intake.<id>.assumed`. */
+  giveUp?: Partial<IntakeFields>;
 }
+
+/**
+ * Unreadable answers after which a step moves on rather than asking forever: an optional step is left out, a step with
+ * `giveUp` notes that; both can be changed at the summary. Other steps (consent, contact) keep asking.
+ */
+const GIVE_UP = 2;
 
 const choice = (key: string, value: string): Action => action(key, `${INTAKE}${value}`);
 const skip = choice('intake.skip', 'skip');
@@ -354,7 +362,7 @@ const STEP_LIST: Step[] = [
       return { ok: true, fields: { concerns: [{ words, ...(topic ? { topic } : {}) }] } };
     },
   },
-  buttons('urgency', 'urgency', URGENCIES, 'intake.urgency', false, notUrgent),
+  { ...buttons('urgency', 'urgency', URGENCIES, 'intake.urgency', false, notUrgent), giveUp: { urgency: 'normal' } },
   freeText('deadline', 'deadline', MAX_ANSWER.deadline, (d) => d.fields.urgency === 'deadline'),
   {
     id: 'institutions',
@@ -615,6 +623,7 @@ export function continueIntake(draft: IntakeDraft, input: IntakeInput, ctx: Inta
 
   let next: IntakeDraft = draft;
   let municipality: string | undefined;
+  let notice: Reply[] = [];
   if (input.kind === 'choice' && input.value === 'skip' && step.optional) {
     next = { ...draft, skipped: [...draft.skipped, step.id] };
   } else {
@@ -623,14 +632,18 @@ export function continueIntake(draft: IntakeDraft, input: IntakeInput, ctx: Inta
       const kept = { ...draft, fields: { ...draft.fields, ...result.fields } };
       return { kind: 'continue', draft: kept, replies: withExtras(step, result.replies) };
     }
-    if (!result.ok) {
+    if (!result.ok && draft.attempts + 1 >= GIVE_UP && step.id !== 'town' && (step.optional || step.giveUp)) {
+      next = step.giveUp ? { ...draft, fields: { ...draft.fields, ...step.giveUp }, attempts: 0 } : { ...draft, skipped: [...draft.skipped, step.id], attempts: 0 };
+      notice = [text(step.giveUp ? `intake.${step.id}.assumed` : 'intake.movedOn')];
+    } else if (!result.ok) {
       const kept = { ...draft, attempts: draft.attempts + 1 };
       // The town's re-ask carries its own buttons; other steps repeat their question.
       return { kind: 'continue', draft: kept, replies: step.id === 'town' ? result.error : [...result.error, ...askStep(step, kept, ctx)] };
+    } else {
+      next = { ...draft, fields: { ...draft.fields, ...result.fields }, attempts: 0, rewriting: false };
+      if (step.id === 'consent') next.consent = { version: CONSENT_VERSION, language: ctx.language, at: now.toISOString(), route: ctx.routeFor(ctx.municipality!) };
+      municipality = result.municipality;
     }
-    next = { ...draft, fields: { ...draft.fields, ...result.fields }, attempts: 0, rewriting: false };
-    if (step.id === 'consent') next.consent = { version: CONSENT_VERSION, language: ctx.language, at: now.toISOString(), route: ctx.routeFor(ctx.municipality!) };
-    municipality = result.municipality;
   }
 
   const context = municipality ? { ...ctx, municipality } : ctx;
@@ -638,7 +651,7 @@ export function continueIntake(draft: IntakeDraft, input: IntakeInput, ctx: Inta
   const following = nextStep(next, context, step.id);
   const target = next.correcting && !FOLLOW_UPS.includes(following.id) ? STEP_BY_ID.get('summary')! : following;
   next = { ...next, step: target.id, correcting: target.id === 'summary' ? false : next.correcting };
-  const replies = step.id === 'town' && municipality ? [text('town.noted', { town: ctx.townName(municipality) }), ...askStep(target, next, context)] : askStep(target, next, context);
+  const replies = step.id === 'town' && municipality ? [text('town.noted', { town: ctx.townName(municipality) }), ...askStep(target, next, context)] : [...notice, ...askStep(target, next, context)];
   return { kind: 'continue', draft: next, replies, ...(municipality ? { municipality } : {}) };
 }
 
