@@ -396,9 +396,13 @@ export class Understanding {
   intakeOptions(text: string, language: Language, step: string): string[] {
     const words = replyKey(text).split(' ').filter(Boolean);
     const longest = new Map<string, number>();
+    // Read in the reply languages: a German "keine" negates the "Duldung" of the English list too.
+    const negations = replyLanguages(language).flatMap((lang) => this.models.get(lang)!.negations);
     for (const lang of replyLanguages(language)) {
       for (const { key, words: phrase } of this.intakeAnswerPhrases.get(lang)!) {
         if (!key.startsWith(`${step}.`) || !hasWordBeginnings(words, phrase)) continue;
+        // "keine Duldung mehr", "nicht per Telefon": a negation right before the phrase's words says it is not this one.
+        if (!negations.some((n) => ` ${phrase.join(' ')} `.includes(` ${n} `)) && phrase.some((p) => negatedBefore(words, words.findIndex((w) => w.startsWith(p)), negations))) continue;
         const option = key.slice(step.length + 1);
         longest.set(option, Math.max(longest.get(option) ?? 0, phrase.join(' ').length));
       }
@@ -1129,6 +1133,13 @@ function crossCrisisSources(lexicons: Lexicons): TermSource[] {
 function negated(tokens: readonly string[], from: number, to: number, negations: readonly string[]): boolean {
   const around = [tokens.slice(Math.max(0, from - 3), from), tokens.slice(to + 1, to + 4)].map((side) => ` ${side.join(' ')} `);
   return negations.some((n) => around.some((side) => side.includes(` ${n} `)));
+}
+
+/** Whether a negation phrase stands within the three words before the word at `at` ("keine Duldung", "не по телефону"). */
+function negatedBefore(words: readonly string[], at: number, negations: readonly string[]): boolean {
+  if (at <= 0) return false;
+  const before = ` ${words.slice(Math.max(0, at - 3), at).join(' ')} `;
+  return negations.some((n) => before.includes(` ${n} `));
 }
 
 /** Whether every word of `phrase` begins some word of `words` ("anerkann" begins "anerkannt"). */
