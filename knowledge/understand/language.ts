@@ -73,7 +73,12 @@ export class LanguageDetector {
   /** The words of the German lexicon's terms: loanwords in every language ("Jobcenter", "Termin", "Integrationskurs"). */
   private readonly germanWords = new Set<string>();
 
-  constructor(lexicons: Lexicons) {
+  /** Words of place names (normalised, four letters or more): names are written alike in every language ("Düsseldorf"). */
+  private readonly names: ReadonlySet<string>;
+
+  /** @param names place names people type (the district's towns, towns elsewhere): left out when telling the language */
+  constructor(lexicons: Lexicons, names: readonly string[] = []) {
+    this.names = new Set(names.flatMap((n) => tokenize(normalise(n))).filter((w) => w.length >= 4));
     for (const [lang, lexicon] of Object.entries(lexicons) as Array<[Language, Lexicons[Language]]>) {
       this.stopwords.set(lang, new Set(lexicon.stopwords.map(normalise)));
       if (lexicon.translit) this.markers.set(lang, new Set(lexicon.translit.markers.map(normalise)));
@@ -100,7 +105,10 @@ export class LanguageDetector {
   detect(raw: string, conversationLanguage?: Language, tokens?: readonly string[]): LanguageGuess {
     // An e-mail address or a link is written in no language ("helga.m@web.de" is no Turkish).
     const repaired = repairMojibake(raw);
-    const text = repaired.replace(ADDRESSES, ' ');
+    let text = repaired.replace(ADDRESSES, ' ');
+    // "I live in Düsseldorf" is English: a place name's letters say nothing of the writer's language.
+    const unnamed = this.names.size > 0 ? text.replace(/[\p{L}\p{M}]+/gu, (w) => (this.names.has(normalise(w)) ? ' ' : w)) : text;
+    if (unnamed !== text && /\p{L}/u.test(unnamed)) text = unnamed;
     if (text !== repaired) tokens = undefined;
     const script = dominantScript(text);
     const candidates = CANDIDATES[script];

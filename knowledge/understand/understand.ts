@@ -278,7 +278,7 @@ export class Understanding {
     examples: Partial<Record<Language, readonly Example[]>> = {},
     escalation: EscalationExamples = {},
   ) {
-    this.detector = new LanguageDetector(lexicons);
+    this.detector = new LanguageDetector(lexicons, [...kb.district.municipalities.flatMap((m) => [m.name, ...m.aliases]), ...kb.district.elsewhere]);
     this.search = new EntrySearch(kb.services);
     this.towns = new TownFinder(kb.district.municipalities, kb.district.elsewhere, kb.district.name, LANGUAGES.flatMap((l) => lexicons[l].leftTown));
     this.serviceTopics = new Set(kb.taxonomy.topics.filter((t) => t.kind === 'service').map((t) => t.id));
