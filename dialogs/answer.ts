@@ -111,7 +111,11 @@ function candidates(deps: EngineDeps, topic: string, state: ConversationState, o
 
 /** The Kurzintervention answer: the best services for a topic, then follow-ups and "did this help?". */
 export function answerTopic(deps: EngineDeps, state: ConversationState, topic: string, options: AnswerOptions): TurnResult {
-  const entries = candidates(deps, topic, state, options).slice(0, MAX_SERVICES);
+  const own = candidates(deps, topic, state, options);
+  // Asked for advice on a topic without counselling of its own (the Jobcenter, Kindergeld): the migration counselling
+  // for the person's age (MBE when it is not known) advises on it, independent of the office, and comes first.
+  const counsel = options.advice && !own.some((e) => e.kind === 'counselling') ? candidates(deps, (state.age === undefined ? 'counselling.adult' : counsellingFor(state.age)), state, { ...options, advice: false }).slice(0, 1) : [];
+  const entries = [...counsel, ...own.filter((e) => !counsel.includes(e))].slice(0, MAX_SERVICES);
   if (entries.length === 0) {
     const replies: Reply[] = [text(options.exclude ? 'answer.noMore' : 'answer.noService'), actions(action('actions.person', ACTIONS.person))];
     return { state: { ...state, misses: state.misses + 1 }, replies, events: [] };

@@ -294,7 +294,11 @@ function onMessage(deps: EngineDeps, state: ConversationState, message: string):
   // A town alone ("Goch", "47533") or told as where one lives ("ich wohne in Goch"): noted, then the last answer for
   // that town, or what Lotse helps with there.
   const alone = townAlone(deps, message, next.language);
-  if (alone) return { ...withTown(deps, next, alone), understood };
+  if (alone) {
+    // "ich bin 22 und wohne in Kleve": the age is kept with the town.
+    const age = counsellingAge(statedAge(message, deps.understanding.ageWords(next.language)));
+    return { ...withTown(deps, age === undefined ? next : { ...next, age }, alone), understood };
+  }
   const answer = answerUnderstood(deps, next, understood, message);
   // The offer of a person ended by a question: the person learns that nothing was passed on, and how to ask again.
   return { ...answer, replies: paused ? [text('intake.paused'), ...answer.replies] : answer.replies, understood };
@@ -408,7 +412,10 @@ function answerUnderstood(deps: EngineDeps, state: ConversationState, understood
   const withChildcare = topic.startsWith('language-course') && deps.understanding.asksChildcare(original, state.language);
   const remembered = { ...state, recent: remember(state, original, understood.topics.slice(0, 2).map((t) => t.id)) };
   const childcare = withChildcare ? answerTopic(deps, remembered, topic, { childcare: true }) : undefined;
-  const result = childcare?.replies.some((r) => r.type === 'services') ? childcare : answerTopic(deps, remembered, topic, { ranked, named: understood.named, advice: deps.understanding.asksAdvice(original, state.language) });
+  const advice = deps.understanding.asksAdvice(original, state.language);
+  // Advice is given by the counselling for one's age: an age told with it ("ich bin 22, Beratung zum Jobcenter") counts.
+  const age = advice ? (counsellingAge(statedAge(original, deps.understanding.ageWords(state.language))) ?? remembered.age) : remembered.age;
+  const result = childcare?.replies.some((r) => r.type === 'services') ? childcare : answerTopic(deps, { ...remembered, ...(age === undefined ? {} : { age }) }, topic, { ranked, named: understood.named, advice });
   if (understood.complex || understood.person) {
     return { ...result, replies: [text('escalation.complex'), ...result.replies.filter((r) => r.type !== 'actions'), actions(action('actions.person', ACTIONS.person), action('feedback.yes', ACTIONS.feedbackYes), action('feedback.no', ACTIONS.feedbackNo))] };
   }

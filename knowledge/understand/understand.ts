@@ -345,7 +345,8 @@ export class Understanding {
   private livingWord(language: Language): (word: string) => boolean {
     const filler = this.liveInWords.get(language)!;
     const stopwords = this.models.get(language)!.stopwords;
-    return (w) => filler.has(w) || stopwords.has(w);
+    // An age told with the town ("ich bin 22 und wohne in Kleve") tells nothing else.
+    return (w) => filler.has(w) || stopwords.has(w) || /^\d{1,2}$/.test(w);
   }
 
   /**
