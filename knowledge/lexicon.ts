@@ -91,8 +91,9 @@ export const lexiconSchema = z.object({
   /**
    * Typed answers to the intake's choice questions, by step and option ("residence.protection": "anerkannt",
    * "contact.email": "mail"), and `contact.messenger`: messenger apps the teams do not use. Each word of a phrase
-   * matches a word that begins with it ("anerkann" matches "anerkannt" and "anerkannter"). Keys are checked against
-   * the intake's options by a test.
+   * matches a word that begins with it ("anerkann" matches "anerkannt" and "anerkannter"). `institutions.<office>`:
+   * the offices one is in contact with as people write them ("джобцент", "الجوب سنتر"); German ones such as
+   * "Ausländeramt" count in every language. Keys are checked against the intake's options by a test.
    */
   intakeAnswers: z.record(z.string(), terms).default({}),
   /**

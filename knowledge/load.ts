@@ -2,6 +2,7 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join, relative, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
+import { normalise } from './understand/text.js';
 import type { z } from 'zod';
 import {
   crisisFileSchema,
@@ -140,8 +141,19 @@ export function loadKnowledge(dir: string = DEFAULT_KNOWLEDGE_DIR): { kb?: Knowl
   if (district) {
     const municipalityIds = new Set(district.municipalities.map((m) => m.id));
     const teamIds = new Set(district.teams.map((t) => t.id));
+    // One name, one town: a village or spelling given to two towns, or to a town and one outside the district, would
+    // name whichever comes first.
+    const townOf = new Map<string, string>(district.elsewhere.map((name) => [nameKey(name), 'elsewhere']));
     district.municipalities.forEach((m, i) => {
       if (!teamIds.has(m.team)) issues.push({ file: displayPath(districtFiles[0]!), path: `municipalities.${i}.team`, message: `unknown team "${m.team}"` });
+      for (const [field, names] of [['name', [m.name]], ['aliases', m.aliases], ['wordAliases', m.wordAliases]] as const) {
+        names.forEach((name, j) => {
+          const other = townOf.get(nameKey(name));
+          const path = field === 'name' ? `municipalities.${i}.name` : `municipalities.${i}.${field}.${j}`;
+          if (other && other !== m.id) issues.push({ file: displayPath(districtFiles[0]!), path, message: `"${name}" names ${other === 'elsewhere' ? 'a town outside the district' : `"${other}"`} too` });
+          townOf.set(nameKey(name), m.id);
+        });
+      }
     });
     for (const entry of services) {
       if (entry.area.scope !== 'municipalities') continue;
@@ -169,4 +181,9 @@ export function loadKnowledgeOrThrow(dir?: string): KnowledgeBase {
   const { kb, issues } = loadKnowledge(dir);
   if (!kb) throw new KnowledgeError(issues);
   return kb;
+}
+
+/** A town's name as the town finder compares it: normalised words joined by one space ("Bedburg-Hau" is "bedburg hau"). */
+function nameKey(name: string): string {
+  return normalise(name).split(/[^\p{L}\p{N}]+/u).filter(Boolean).join(' ');
 }

@@ -43,8 +43,14 @@ export const municipalitySchema = z.object({
   name: text,
   postalCodes: z.array(z.string().regex(/^\d{5}$/, 'must be a five-digit postal code')).min(1),
   team: slug,
-  /** Other spellings people use (Dutch names, without umlauts, abbreviations). */
+  /** Other spellings people use (Dutch names, without umlauts, abbreviations, other scripts) and its villages. */
   aliases: z.array(text).default([]),
+  /**
+   * Villages whose names are everyday words too ("Kessel" a boiler, "Wetten" to bet, "Bienen" bees): they name the
+   * town where a message tells where one lives ("ich wohne in Kessel"), is the town alone, or answers the town
+   * question, not inside any other message ("der Kessel ist kaputt").
+   */
+  wordAliases: z.array(text).default([]),
 });
 
 /** A unit's name as people read it in their language; the German `name` where none is given. */

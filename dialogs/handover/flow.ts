@@ -51,7 +51,7 @@ export function intakeContext(deps: EngineDeps, state: ConversationState): Intak
     routeFor: (municipality) => routeHandover(kb.district, municipality, [...state.recent.flatMap((r) => r.topics), ...state.lastTopics]),
     unitName: (unit) => unitName(kb.district, unit, state.language),
     replyKind: (answer) => understanding.replyKind(answer, state.language),
-    optionsIn: (answer, step) => understanding.intakeOptions(answer, state.language, step),
+    optionsIn: (answer, step, every) => understanding.intakeOptions(answer, state.language, step, every),
     tellsHousehold: (answer) => understanding.tellsHousehold(answer, state.language),
     topicsOf: (answer) => understanding.understand({ text: answer, language: state.language }).topics.filter((t) => isServiceTopic(deps, t.id)).map((t) => t.id),
     languageName: (code) => kb.taxonomy.languages.find((l) => l.code === code)?.name ?? code,

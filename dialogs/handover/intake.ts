@@ -89,8 +89,11 @@ export interface IntakeContext {
   unitName(unit: string): string;
   /** "yes", "no" or "cancel" when a short typed answer means that. */
   replyKind(answer: string): 'yes' | 'no' | 'cancel' | undefined;
-  /** The options of a choice question a typed answer names in other words than the labels' ("anerkannt", "WhatsApp"). */
-  optionsIn(answer: string, step: StepId): string[];
+  /**
+   * The options of a choice question a typed answer names in other words than the labels' ("anerkannt", "WhatsApp"):
+   * the one its longest phrase names, or with `every` each one named ("Jobcenter und Sozialamt", "в джобцентре").
+   */
+  optionsIn(answer: string, step: StepId, every?: boolean): string[];
   /** Whether an answer tells who lives with one ("mein Mann", "allein"). */
   tellsHousehold(answer: string): boolean;
   /** The taxonomy topics understood in a text (for concerns typed during the intake). */
@@ -377,11 +380,13 @@ const STEP_LIST: Step[] = [
         const button = typedOption(input.text, ['done', 'none'], false, (o) => ctx.label(`intake.institutions.${o}`));
         if (button) return { ok: true, fields: { institutions: button === 'none' ? [] : (d.fields.institutions ?? []) } };
         // A label's word names its office when no other label has it and it is the first or a long one ("oder" of
-        // "Arzt oder Ärztin" names nothing).
+        // "Arzt oder Ärztin" names nothing); so do the lexicon's words for the offices, in the person's script and as
+        // German loanwords ("в джобцентре", "الجوب سنتر", "Ausländeramt", "jobcentera gittim").
         const typed = new Set(labelWords(input.text));
         const words = new Map(INSTITUTIONS.map((i) => [i, labelWords(ctx.label(`intake.institutions.${i}`))]));
         const shared = (w: string) => INSTITUTIONS.filter((i) => words.get(i)!.includes(w)).length > 1;
-        const named = INSTITUTIONS.filter((i) => words.get(i)!.some((w, at) => (at === 0 ? w.length >= 3 : w.length >= 5) && typed.has(w) && !shared(w)));
+        const inWords = new Set(ctx.optionsIn(input.text, 'institutions', true));
+        const named = INSTITUTIONS.filter((i) => inWords.has(i) || words.get(i)!.some((w, at) => (at === 0 ? w.length >= 3 : w.length >= 5) && typed.has(w) && !shared(w)));
         if (named.length === 0) return invalid('intake.pickOne');
         return { ok: true, fields: { institutions: [...new Set([...(d.fields.institutions ?? []), ...named])] } };
       }

@@ -19,10 +19,12 @@ export class TownFinder {
   private readonly byPostalCode = new Map<string, string>();
   /** Normalised names and aliases (words joined by one space) → municipality id. */
   private readonly byName = new Map<string, string>();
+  /** Normalised village names that are everyday words too (`Municipality.wordAliases`) → municipality id. */
+  private readonly byWordAlias = new Map<string, string>();
   private readonly fuse: Fuse<TownName>;
   /** The first words of all names: most words of a message start none. */
   private readonly firstWords = new Set<string>();
-  /** Every word of each town's names and aliases ("emmerich", "am", "rhein"). */
+  /** Every word of each town's names and aliases, everyday-word ones too ("emmerich", "am", "rhein", "kessel"). */
   private readonly wordsOfTown = new Map<string, Set<string>>();
 
   /** Normalised names of towns outside the district (words joined by one space) → the name as written. */
@@ -64,6 +66,15 @@ export class TownFinder {
       if (!this.wordsOfTown.has(t.id)) this.wordsOfTown.set(t.id, new Set());
       for (const w of words) this.wordsOfTown.get(t.id)!.add(w);
     }
+    for (const m of municipalities) {
+      for (const alias of m.wordAliases) {
+        const words = wordsOf(alias);
+        this.byWordAlias.set(words.join(' '), m.id);
+        if (!this.wordsOfTown.has(m.id)) this.wordsOfTown.set(m.id, new Set());
+        for (const w of words) this.wordsOfTown.get(m.id)!.add(w);
+      }
+    }
+    // Misspellings only of the names and aliases: a misspelt everyday word is no village ("Kassel" is not Kessel).
     this.fuse = new Fuse(this.names, { keys: ['name'], threshold: 0.34, includeScore: true, ignoreLocation: true });
   }
 
@@ -76,22 +87,13 @@ export class TownFinder {
         if (id && !this.leftAt(words, i)) return id;
       }
     }
-    // Longest names first: "emmerich am rhein" before "emmerich". Only where a name can start.
-    for (let n = 3; n >= 1; n--) {
-      for (let i = 0; i + n <= words.length; i++) {
-        if (!this.firstWords.has(words[i]!)) continue;
-        const id = this.byName.get(n === 1 ? words[i]! : words.slice(i, i + n).join(' '));
-        if (id && !this.leftAt(words, i)) return id;
-      }
-    }
-    // A name with an Arabic preposition written onto it ("بكليف") or in a case ending ("в Эммерихе", "у Кевеларі").
-    for (const [i, w] of words.entries()) {
-      for (const form of inflections(w)) {
-        const id = this.byName.get(form);
-        if (id && !this.leftAt(words, i)) return id;
-      }
-    }
-    return undefined;
+    return namedIn(words, this.byName, (w) => this.firstWords.has(w), (i) => this.leftAt(words, i));
+  }
+
+  /** A village named in a message whose name is an everyday word too (see `Municipality.wordAliases`), exactly. */
+  private wordAliasIn(text: string): string | undefined {
+    const words = this.wordsBesidesDistrict(text);
+    return namedIn(words, this.byWordAlias, () => true, (i) => this.leftAt(words, i));
   }
 
   /**
@@ -107,10 +109,10 @@ export class TownFinder {
    * "ich wohne in Goch", "I live in Kleve", "Emmerichte oturuyorum". Undefined when any other word is in it.
    */
   told(text: string, filler: (word: string) => boolean): string | undefined {
-    const town = this.findIn(text);
+    const town = this.findIn(text) ?? this.wordAliasIn(text);
     if (!town) return undefined;
     const own = this.wordsOfTown.get(town)!;
-    const ofTown = (w: string) => own.has(w) || this.byPostalCode.get(w) === town || inflections(w).some((f) => this.byName.get(f) === town);
+    const ofTown = (w: string) => own.has(w) || this.byPostalCode.get(w) === town || inflections(w).some((f) => (this.byName.get(f) ?? this.byWordAlias.get(f)) === town);
     return wordsOf(text).every((w) => ofTown(w) || filler(w) || this.ofLeftTown(w)) ? town : undefined;
   }
 
@@ -187,12 +189,12 @@ export class TownFinder {
   only(text: string): string | undefined {
     const words = wordsOf(text);
     if (words.length === 1 && /^\d{5}$/.test(words[0]!)) return this.byPostalCode.get(words[0]!);
-    return this.byName.get(words.join(' '));
+    return this.byName.get(words.join(' ')) ?? this.byWordAlias.get(words.join(' '));
   }
 
-  /** The answer to "which town do you live in?": exact, postal code, or the closest spelling. */
+  /** The answer to "which town do you live in?": exact (a village named by an everyday word too), postal code, or the closest spelling. */
   resolve(answer: string): string | undefined {
-    const exact = this.findIn(answer);
+    const exact = this.findIn(answer) ?? this.wordAliasIn(answer);
     if (exact) return exact;
     const n = normalise(answer).replace(/[^\p{L}\p{N} -]+/gu, ' ').trim();
     if (n.length < 3) return undefined;
@@ -218,6 +220,28 @@ export class TownFinder {
 /** A text's normalised words. Turkish separates suffixes from names with an apostrophe ("Kleve'de"): the name stays whole. */
 function wordsOf(text: string): string[] {
   return normalise(latinDigits(text).replace(/['’ʼ`]/g, ' ')).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+}
+
+/**
+ * The town of the first name in `names` among a message's words: longest names first ("emmerich am rhein" before
+ * "emmerich"), only where a name can start (`starts`), then a name with an Arabic preposition written onto it ("بكليف")
+ * or in a case ending ("в Эммерихе", "у Кевеларі").
+ */
+function namedIn(words: readonly string[], names: ReadonlyMap<string, string>, starts: (word: string) => boolean, left: (at: number) => boolean): string | undefined {
+  for (let n = 3; n >= 1; n--) {
+    for (let i = 0; i + n <= words.length; i++) {
+      if (!starts(words[i]!)) continue;
+      const id = names.get(n === 1 ? words[i]! : words.slice(i, i + n).join(' '));
+      if (id && !left(i)) return id;
+    }
+  }
+  for (const [i, w] of words.entries()) {
+    for (const form of inflections(w)) {
+      const id = names.get(form);
+      if (id && !left(i)) return id;
+    }
+  }
+  return undefined;
 }
 
 /** Typos accepted in a town's name: one from four letters (in a short name not in the first: "Gooch", not "Hoch"), two from eight. */

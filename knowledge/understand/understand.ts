@@ -393,10 +393,14 @@ export class Understanding {
    * language, German or English): "ich bin anerkannt" names `protection` at the residence question, "per WhatsApp" the
    * `messenger` of the contact question. Where several options' phrases occur, the longest phrase says it: "asylberechtigt"
    * names protection, not the asylum procedure of "asyl". Each option once.
+   *
+   * @remarks With `every` (a question with several answers: the offices one is in contact with), each option named
+   * counts, unless all its phrase's words are part of a longer phrase of another option found in the answer: "Jobcenter
+   * und Sozialamt" names both, "youth migration service" only that service, not also a "migration service".
    */
-  intakeOptions(text: string, language: Language, step: string): string[] {
-    const words = replyKey(text).split(' ').filter(Boolean);
-    const longest = new Map<string, number>();
+  intakeOptions(text: string, language: Language, step: string, every = false): string[] {
+    const words = replyKey(text).split(' ').filter(Boolean).flatMap((w) => (ARABIC_AND.test(w) ? [w, w.slice(1)] : [w]));
+    const found: Array<{ option: string; phrase: readonly string[] }> = [];
     // Read in the reply languages: a German "keine" negates the "Duldung" of the English list too.
     const negations = replyLanguages(language).flatMap((lang) => this.models.get(lang)!.negations);
     for (const lang of replyLanguages(language)) {
@@ -404,12 +408,17 @@ export class Understanding {
         if (!key.startsWith(`${step}.`) || !hasWordBeginnings(words, phrase)) continue;
         // "keine Duldung mehr", "nicht per Telefon": a negation right before the phrase's words says it is not this one.
         if (!negations.some((n) => ` ${phrase.join(' ')} `.includes(` ${n} `)) && phrase.some((p) => negatedBefore(words, words.findIndex((w) => w.startsWith(p)), negations))) continue;
-        const option = key.slice(step.length + 1);
-        longest.set(option, Math.max(longest.get(option) ?? 0, phrase.join(' ').length));
+        found.push({ option: key.slice(step.length + 1), phrase });
       }
     }
-    const best = Math.max(0, ...longest.values());
-    return [...longest].filter(([, length]) => length === best).map(([option]) => option);
+    const length = (phrase: readonly string[]) => phrase.join(' ').length;
+    if (every) {
+      const covered = (f: (typeof found)[number]) =>
+        found.some((g) => g.option !== f.option && length(g.phrase) > length(f.phrase) && f.phrase.every((w) => g.phrase.some((v) => v.startsWith(w))));
+      return [...new Set(found.filter((f) => !covered(f)).map((f) => f.option))];
+    }
+    const best = Math.max(0, ...found.map((f) => length(f.phrase)));
+    return [...new Set(found.filter((f) => length(f.phrase) === best).map((f) => f.option))];
   }
 
   /** Whether an answer tells who lives with one (lexicon `household`: "Mann", "Kinder", "allein"). */
@@ -1144,6 +1153,9 @@ function negatedBefore(words: readonly string[], at: number, negations: readonly
 }
 
 /** Whether every word of `phrase` begins some word of `words` ("anerkann" begins "anerkannt"). */
+/** Arabic-script "and" written onto the next word: "والسوسيال" (and the social office), "والمدرسة". */
+const ARABIC_AND = /^و(?=[\u0600-\u06FF]{3})/u;
+
 function hasWordBeginnings(words: readonly string[], phrase: readonly string[]): boolean {
   return phrase.every((p) => words.some((w) => w.startsWith(p)));
 }

@@ -90,3 +90,46 @@ describe('a town one lives in no more (lexicon leftTown)', () => {
     expect(moving.leftOnly('ich wohne in Goch', filler)).toBe(false);
   });
 });
+
+describe("a village names its town, in other scripts too", () => {
+  test.each([
+    ['Asperden', 'goch'],
+    ['Hassum', 'goch'],
+    ['Pfalzdorf', 'goch'],
+    ['Twisteden', 'kevelaer'],
+    ['Winnekendonk', 'kevelaer'],
+    ['Materborn', 'kleve'],
+    ['Kellen', 'kleve'],
+    ['Elten', 'emmerich-am-rhein'],
+    ['Walbeck', 'geldern'],
+    ['Veert', 'geldern'],
+    ['Keppeln', 'uedem'],
+    ['Appeldorn', 'kalkar'],
+    ['Wissel', 'kalkar'],
+    ['Frasselt', 'kranenburg'],
+    ['Nütterden', 'kranenburg'],
+    ['Wemb', 'weeze'],
+    ['جوخ', 'goch'],
+    ['Емеріх', 'emmerich-am-rhein'],
+    ['у Емеріху', 'emmerich-am-rhein'],
+  ])('"%s" is %s, anywhere in a message', (text, id) => {
+    expect(towns.findIn(`Deutschkurs ${text}`)).toBe(id);
+  });
+
+  test.each([
+    ['Kessel', 'goch'],
+    ['Wetten', 'kevelaer'],
+    ['Kapellen', 'geldern'],
+    ['Hau', 'bedburg-hau'],
+  ])('"%s", an everyday word too, is %s alone, at the town question and told as where one lives, not inside another message', (name, id) => {
+    const filler = (w: string) => ['ich', 'wohne', 'in'].includes(w);
+    expect(towns.only(name)).toBe(id);
+    expect(towns.resolve(name)).toBe(id);
+    expect(towns.told(`ich wohne in ${name}`, filler)).toBe(id);
+    expect(towns.findIn(`der ${name} ist kaputt`)).toBeUndefined();
+  });
+
+  test('a misspelt everyday word is no village: "Kassel" is not Kessel', () => {
+    expect(towns.resolve('Kassel')).toBeUndefined();
+  });
+});

@@ -50,6 +50,8 @@ describe('a broken knowledge file is rejected with file, path and a clear messag
     ['an invalid date', `services/${SERVICE}`, (t) => t.replace('"2026-10-15"', '"15.10.2026"'), /verifiedAt: must be a date YYYY-MM-DD/],
     ['a language outside the ten', `services/${SERVICE}`, (t) => t.replace('languages: [de]', 'languages: [de, es]'), /services\/bamf-integrationskurs\.yaml: languages\.1: /],
     ['a municipality with an unknown team', 'district/kreis-kleve.yaml', (t) => t.replace('team: team-1-nord, aliases: [Kleef', 'team: team-9, aliases: [Kleef'), /district\/kreis-kleve\.yaml: municipalities\.1\.team: unknown team "team-9"/],
+    ['a village given to two towns', 'district/kreis-kleve.yaml', (t) => t.replace('aliases: [Kleef, Cleve, Materborn', 'aliases: [Kleef, Cleve, Asperden, Materborn'), /district\/kreis-kleve\.yaml: municipalities\.6\.aliases\.1: "Asperden" names "kleve" too/],
+    ['a town of the district listed outside it too', 'district/kreis-kleve.yaml', (t) => t.replace('Moers, Wesel,', 'Moers, Wesel, Kevelaer,'), /municipalities\.7\.name: "Kevelaer" names a town outside the district too/],
     ['a bad postal code', 'district/kreis-kleve.yaml', (t) => t.replace('"47533"', '"4753"'), /district\/kreis-kleve\.yaml: municipalities\.1\.postalCodes\.0: must be a five-digit postal code/],
     ['a crisis resource without a name in one language', 'crisis.yaml', (t) => t.replace(/, bg: [^}]*\}/, ' }'), /crisis\.yaml: resources\.0\.names\.bg: /],
     ['a taxonomy missing a language', 'taxonomy.json', (t) => t.replace(/\n\s*\{ "code": "bg"[^\n]*\n/, '\n'), /taxonomy\.json: languages: /],
