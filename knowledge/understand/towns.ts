@@ -43,6 +43,7 @@ export class TownFinder {
   /**
    * @param elsewhere names of towns outside the district that people here name (see `District.elsewhere`)
    * @param districtName the district's name ("Kreis Kleve")
+   * @param knownWord whether a normalised word is a word of the lexicons (never read as a misspelt town)
    * @param left phrases of every language that say one lives in the town after them no more ("nicht mehr in Goch",
    * "no longer in Kleve", "раньше жил в Гохе"; lexicon `leftTown`): that town is not where one lives
    */
@@ -51,6 +52,7 @@ export class TownFinder {
     elsewhere: readonly string[] = [],
     districtName = '',
     left: readonly string[] = [],
+    private readonly knownWord: (word: string) => boolean = () => false,
   ) {
     this.districtName = wordsOf(districtName).join(' ');
     this.leftPhrases = [...new Set(left.map((p) => wordsOf(p).join(' ')).filter(Boolean))];
@@ -199,7 +201,8 @@ export class TownFinder {
     const n = normalise(answer).replace(/[^\p{L}\p{N} -]+/gu, ' ').trim();
     if (n.length < 3) return undefined;
     const words = n.split(/\s+/);
-    const candidates = [n, ...words.filter((w) => w.length >= MIN_FUZZY)];
+    // A word of the lexicons is no misspelt town: "Eltern" is no Elten, "Keller" no Kellen.
+    const candidates = [...(words.length === 1 && this.knownWord(n) ? [] : [n]), ...words.filter((w) => w.length >= MIN_FUZZY && !this.knownWord(w))];
     let best: { id: string; distance: number } | undefined;
     for (const c of candidates) {
       // fuse.js finds the likely names; a whole-word edit distance confirms them: fuse also matches a name's parts,

@@ -1,5 +1,5 @@
 import type { KnowledgeBase } from '../load.js';
-import type { Lexicons } from '../lexicon.js';
+import type { Lexicon, Lexicons } from '../lexicon.js';
 import { LANGUAGES, type Language, type CrisisResource, type ServiceEntry } from '../schema.js';
 import MiniSearch from 'minisearch';
 import { EntrySearch } from '../search.js';
@@ -280,7 +280,8 @@ export class Understanding {
   ) {
     this.detector = new LanguageDetector(lexicons, [...kb.district.municipalities.flatMap((m) => [m.name, ...m.aliases]), ...kb.district.elsewhere]);
     this.search = new EntrySearch(kb.services);
-    this.towns = new TownFinder(kb.district.municipalities, kb.district.elsewhere, kb.district.name, LANGUAGES.flatMap((l) => lexicons[l].leftTown));
+    const vocabulary = new Set(LANGUAGES.flatMap((l) => lexiconWords(lexicons[l])));
+    this.towns = new TownFinder(kb.district.municipalities, kb.district.elsewhere, kb.district.name, LANGUAGES.flatMap((l) => lexicons[l].leftTown), (w) => vocabulary.has(w));
     this.serviceTopics = new Set(kb.taxonomy.topics.filter((t) => t.kind === 'service').map((t) => t.id));
     this.entryById = new Map(kb.services.map((entry) => [entry.id, { entry, ranking: 0 }]));
     for (const e of kb.services) for (const t of e.topics) this.entriesByTopic.set(t, [...(this.entriesByTopic.get(t) ?? []), this.entryById.get(e.id)!]);
@@ -894,6 +895,12 @@ const QUESTION = 0.2;
 const SENTENCE_END = /(?<=[.!?؟;\n])\s*/u;
 
 /** The question sentences of a message of several sentences, when they are not the whole message. */
+/** The words of a lexicon's topic, crisis and household terms: everyday words, which no town's name is misspelt as. */
+function lexiconWords(lexicon: Lexicon): string[] {
+  const terms = [...Object.values(lexicon.topics).flatMap((t) => [...t.keywords, ...t.phrases]), ...Object.values(lexicon.crisis).flat(), ...lexicon.household, ...lexicon.stopwords];
+  return terms.flatMap((t) => tokenize(normalise(t)));
+}
+
 /** Where a sentence or clause ends: a sentence of despair may be followed by more ("ich kann nicht mehr, alles ist zu viel"). */
 const CLAUSE_END = /[.!?;,:؟،؛\n]+/u;
 
