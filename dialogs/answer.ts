@@ -145,10 +145,10 @@ export function answerTopic(deps: EngineDeps, state: ConversationState, topic: s
  * A wish for a person: the personal counselling services for the person's age and town
  * (JMD up to 27, MBE above), whose staff take over.
  */
-export function personReplies(deps: EngineDeps, state: ConversationState, options: Pick<AnswerOptions, 'outsideDistrict'> = {}): Reply[] {
+export function personReplies(deps: EngineDeps, state: ConversationState, options: Pick<AnswerOptions, 'outsideDistrict'> = {}, intro = 'person.intro'): Reply[] {
   const topics = state.age === undefined ? ['counselling.adult', 'counselling.youth'] : [counsellingFor(state.age)];
   const entries = topics.flatMap((t) => candidates(deps, t, state, options).slice(0, state.age === undefined ? 1 : 2));
-  const replies: Reply[] = [text('person.intro')];
+  const replies: Reply[] = [text(intro)];
   if (entries.length > 0) replies.push({ type: 'services', entryIds: entries.map((e) => e.id), onBehalf: state.onBehalf }, ...volunteerReplies(state, entries.map((e) => e.id)));
   if (!state.municipality) replies.push(text('person.townHint'));
   return replies;

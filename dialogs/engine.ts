@@ -2,7 +2,7 @@ import type { KnowledgeBase } from '../knowledge/load.js';
 import { LANGUAGES, type Language } from '../knowledge/schema.js';
 import { CRISIS_KINDS, type Understanding, type Understood } from '../knowledge/understand/understand.js';
 import type { ConversationState } from './state.js';
-import { answerTopic, counsellingFor, isServiceTopic, needsTown } from './answer.js';
+import { answerTopic, counsellingFor, isServiceTopic, needsTown, personReplies } from './answer.js';
 import { crisisReplies } from './crisis.js';
 import { parseAge, statedAge } from './age.js';
 import { action, actions, text, type Reply } from './replies.js';
@@ -382,6 +382,12 @@ function answerUnderstood(deps: EngineDeps, state: ConversationState, understood
       return { state: { ...state, misses: 0 }, replies: [text(`smalltalk.${kind}`), topicExamples()], events: [] };
     }
     if (understood.outOfScope && understood.recognised && top === 'out-of-scope') {
+      // A need of daily life Lotse knows no service for ("Schuldnerberatung", "Führerschein umschreiben"): honestly so,
+      // and the migration counselling for the person's age and town, which finds the right place.
+      if (deps.understanding.namesOtherNeed(original, state.language)) {
+        const replies = personReplies(deps, state, state.outsideDistrict && !state.municipality ? { outsideDistrict: true } : {}, 'outOfScope.need');
+        return { state: { ...state, misses: 0 }, replies: [...replies, actions(action('actions.person', ACTIONS.person))], events: [] };
+      }
       return { state, replies: [text('outOfScope.reply'), topicExamples()], events: [] };
     }
     // "ok", "تمام" or a thumbs up after an answer acknowledges it: no miss, no offer of a person for not understanding.

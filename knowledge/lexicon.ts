@@ -101,6 +101,12 @@ export const lexiconSchema = z.object({
    * in such a message, the topic's counselling services come before its authorities.
    */
   advice: terms.default([]),
+  /**
+   * Needs of daily life the knowledge base has no service for (debts, a driving licence, university, a pension), matched
+   * like `advice`: a question about one, out of scope otherwise, is referred to the migration counselling, which finds
+   * the right place, instead of the list of what Lotse helps with.
+   */
+  otherNeeds: terms.default([]),
   /** Words of who lives with one ("Mann", "Kinder", "allein"), matched like `intakeAnswers`: a need typed at the household question without them is kept as the concern. */
   household: terms.default([]),
   /** Words that negate a language's name next to them ("ich spreche kein Deutsch", "I don't speak German"): no request to switch. */

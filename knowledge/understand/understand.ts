@@ -267,6 +267,7 @@ export class Understanding {
   private readonly intakeAnswerPhrases = new Map<Language, Array<{ key: string; words: string[] }>>();
   private readonly householdPhrases = new Map<Language, string[][]>();
   private readonly advicePhrases = new Map<Language, string[][]>();
+  private readonly otherNeedPhrases = new Map<Language, string[][]>();
   /** Whole sentences of despair of every language (lexicon `despair`), normalised like short answers. */
   private readonly despair = new Set<string>();
   /** Per language, the words that make a number next to them the writer's age (lexicon `age`). */
@@ -303,6 +304,7 @@ export class Understanding {
       this.intakeAnswerPhrases.set(lang, Object.entries(lexicon.intakeAnswers).flatMap(([key, phrases]) => phrases.map((p) => ({ key, words: replyKey(p).split(' ') }))));
       this.householdPhrases.set(lang, lexicon.household.map((p) => replyKey(p).split(' ')));
       this.advicePhrases.set(lang, lexicon.advice.map((p) => replyKey(p).split(' ')));
+      this.otherNeedPhrases.set(lang, lexicon.otherNeeds.map((p) => replyKey(p).split(' ')));
       for (const sentence of lexicon.despair) this.despair.add(replyKey(sentence));
       this.ageWordsOf.set(lang, new Set(lexicon.age.map((w) => w.toLowerCase())));
       this.liveInWords.set(lang, new Set(lexicon.liveIn.flatMap((t) => normalise(t).split(/[^\p{L}\p{N}]+/u).filter(Boolean))));
@@ -430,6 +432,11 @@ export class Understanding {
   /** Whether a message asks for advice rather than an office (lexicon `advice`: "Beratung zu meinem Aufenthalt"). */
   asksAdvice(text: string, language: Language): boolean {
     return this.hasPhraseOf(this.advicePhrases, text, language);
+  }
+
+  /** Whether a message names a need the knowledge base has no service for (lexicon `otherNeeds`: "Schuldnerberatung", "Führerschein"). */
+  namesOtherNeed(text: string, language: Language): boolean {
+    return this.hasPhraseOf(this.otherNeedPhrases, text, language);
   }
 
   private hasPhraseOf(phrases: ReadonlyMap<Language, string[][]>, text: string, language: Language): boolean {
