@@ -10,6 +10,20 @@ interface TownName {
   name: string;
 }
 
+export interface TownOptions {
+  /** Names of towns outside the district that people here name (see `District.elsewhere`). */
+  elsewhere?: readonly string[];
+  /** The district's name ("Kreis Kleve"). */
+  districtName?: string;
+  /**
+   * Phrases of every language that say one lives in the town after them no more ("nicht mehr in Goch", "no longer in
+   * Kleve", "раньше жил в Гохе"; lexicon `leftTown`): that town is not where one lives.
+   */
+  left?: readonly string[];
+  /** Whether a normalised word is a word of the lexicons: such a word is never read as a misspelt town ("Eltern"). */
+  knownWord?: (word: string) => boolean;
+}
+
 /**
  * Recognises the district's towns in what people type: names, aliases, postal codes,
  * and (when the dialogue asked for the town) misspellings through fuse.js.
@@ -33,6 +47,8 @@ export class TownFinder {
   /** The district's own name ("kreis kleve"): it names no town ("nicht im Kreis Kleve, sondern in Bocholt"). */
   private readonly districtName: string;
 
+  /** Whether a normalised word is a word of the lexicons (never read as a misspelt town). */
+  private readonly knownWord: (word: string) => boolean;
   /** Phrases (normalised words joined by one space) that, right before a town's name, say one lives there no more. */
   private readonly leftPhrases: string[];
   /** The words of those phrases. */
@@ -40,20 +56,11 @@ export class TownFinder {
   /** Every word of the names of towns outside the district. */
   private readonly outsideWords: ReadonlySet<string>;
 
-  /**
-   * @param elsewhere names of towns outside the district that people here name (see `District.elsewhere`)
-   * @param districtName the district's name ("Kreis Kleve")
-   * @param knownWord whether a normalised word is a word of the lexicons (never read as a misspelt town)
-   * @param left phrases of every language that say one lives in the town after them no more ("nicht mehr in Goch",
-   * "no longer in Kleve", "раньше жил в Гохе"; lexicon `leftTown`): that town is not where one lives
-   */
   constructor(
     private readonly municipalities: readonly Municipality[],
-    elsewhere: readonly string[] = [],
-    districtName = '',
-    left: readonly string[] = [],
-    private readonly knownWord: (word: string) => boolean = () => false,
+    { elsewhere = [], districtName = '', left = [], knownWord = () => false }: TownOptions = {},
   ) {
+    this.knownWord = knownWord;
     this.districtName = wordsOf(districtName).join(' ');
     this.leftPhrases = [...new Set(left.map((p) => wordsOf(p).join(' ')).filter(Boolean))];
     this.leftWords = new Set(this.leftPhrases.flatMap((p) => p.split(' ')));

@@ -282,7 +282,12 @@ export class Understanding {
     this.detector = new LanguageDetector(lexicons, [...kb.district.municipalities.flatMap((m) => [m.name, ...m.aliases]), ...kb.district.elsewhere]);
     this.search = new EntrySearch(kb.services);
     const vocabulary = new Set(LANGUAGES.flatMap((l) => lexiconWords(lexicons[l])));
-    this.towns = new TownFinder(kb.district.municipalities, kb.district.elsewhere, kb.district.name, LANGUAGES.flatMap((l) => lexicons[l].leftTown), (w) => vocabulary.has(w));
+    this.towns = new TownFinder(kb.district.municipalities, {
+      elsewhere: kb.district.elsewhere,
+      districtName: kb.district.name,
+      left: LANGUAGES.flatMap((l) => lexicons[l].leftTown),
+      knownWord: (w) => vocabulary.has(w),
+    });
     this.serviceTopics = new Set(kb.taxonomy.topics.filter((t) => t.kind === 'service').map((t) => t.id));
     this.entryById = new Map(kb.services.map((entry) => [entry.id, { entry, ranking: 0 }]));
     for (const e of kb.services) for (const t of e.topics) this.entriesByTopic.set(t, [...(this.entriesByTopic.get(t) ?? []), this.entryById.get(e.id)!]);

@@ -5,7 +5,7 @@ import { loadLexiconsOrThrow } from '../../knowledge/lexicon.js';
 import { LANGUAGES } from '../../knowledge/schema.js';
 
 const { district } = loadKnowledgeOrThrow();
-const towns = new TownFinder(district.municipalities, district.elsewhere, district.name);
+const towns = new TownFinder(district.municipalities, { elsewhere: district.elsewhere, districtName: district.name });
 
 describe('the town asked for', () => {
   test.each([
@@ -68,7 +68,7 @@ test("the district's own name is no town: 'nicht im Kreis Kleve, sondern in Boch
 
 describe('a town one lives in no more (lexicon leftTown)', () => {
   const lexicons = loadLexiconsOrThrow(new Set(loadKnowledgeOrThrow().taxonomy.topics.map((t) => t.id)));
-  const moving = new TownFinder(district.municipalities, district.elsewhere, district.name, LANGUAGES.flatMap((l) => lexicons[l].leftTown));
+  const moving = new TownFinder(district.municipalities, { elsewhere: district.elsewhere, districtName: district.name, left: LANGUAGES.flatMap((l) => lexicons[l].leftTown) });
 
   test.each([
     ['ich wohne nicht mehr in Goch, jetzt in Kleve', 'kleve'],
