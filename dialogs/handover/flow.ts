@@ -52,6 +52,8 @@ export function intakeContext(deps: EngineDeps, state: ConversationState): Intak
     unitName: (unit) => unitName(kb.district, unit, state.language),
     replyKind: (answer) => understanding.replyKind(answer, state.language),
     optionsIn: (answer, step, every) => understanding.intakeOptions(answer, state.language, step, every),
+    unsure: (answer) => understanding.unsure(answer, state.language),
+    negated: (answer) => understanding.negated(answer, state.language),
     tellsHousehold: (answer) => understanding.tellsHousehold(answer, state.language),
     topicsOf: (answer) => understanding.understand({ text: answer, language: state.language }).topics.filter((t) => isServiceTopic(deps, t.id)).map((t) => t.id),
     languageName: (code) => kb.taxonomy.languages.find((l) => l.code === code)?.name ?? code,

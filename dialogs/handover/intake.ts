@@ -94,6 +94,10 @@ export interface IntakeContext {
    * the one its longest phrase names, or with `every` each one named ("Jobcenter und Sozialamt", "в джобцентре").
    */
   optionsIn(answer: string, step: StepId, every?: boolean): string[];
+  /** Whether an answer says "I don't know" ("weiß nicht", "не знаю"). */
+  unsure(answer: string): boolean;
+  /** Whether an answer holds a negation ("nicht", "don't", "نمی"): "I'd rather not say my name" is no name. */
+  negated(answer: string): boolean;
   /** Whether an answer tells who lives with one ("mein Mann", "allein"). */
   tellsHousehold(answer: string): boolean;
   /** The taxonomy topics understood in a text (for concerns typed during the intake). */
@@ -116,7 +120,8 @@ type Outcome =
   | { kind: 'send'; draft: IntakeDraft };
 
 type Answer =
-  | { ok: true; fields?: Partial<IntakeFields>; municipality?: string }
+  /** `skip`: the answer leaves the step out, as the skip button does ("I'd rather not say my name"). */
+  | { ok: true; fields?: Partial<IntakeFields>; municipality?: string; skip?: true }
   | { ok: false; error: Reply[] }
   /** Stay on the question with changed answers (a multiple choice being ticked). */
   | { ok: 'stay'; fields: Partial<IntakeFields>; replies: Reply[] };
@@ -131,8 +136,11 @@ interface Step {
   done(d: IntakeDraft, ctx: IntakeContext): boolean;
   ask(d: IntakeDraft, ctx: IntakeContext): Reply[];
   answer(input: IntakeInput, d: IntakeDraft, ctx: IntakeContext): Answer;
-  /** What a required step notes when it cannot read the answer twice (see GIVE_UP): its message is `intake.<id>.assumed`. */
-  giveUp?: Partial<IntakeFields>;
+  /**
+   * What a required step notes when it cannot read the answer twice (see GIVE_UP): urgency "not urgent", an address
+   * not given "answer here in the chat"; its message is `intake.<id>.assumed`.
+   */
+  giveUp?: (d: IntakeDraft, ctx: IntakeContext) => Partial<IntakeFields>;
 }
 
 /**
@@ -232,6 +240,7 @@ const NAME_WORDS = 3;
 const tellsANeed = (answer: string, ctx: IntakeContext): boolean => answer.trim().split(/\s+/u).length > NAME_WORDS && ctx.topicsOf(answer).length > 0;
 
 const CONTACT_BUTTONS = buttons('contact', 'contact', CONTACT_METHODS, 'intake.contact', false);
+const URGENCY_BUTTONS = buttons('urgency', 'urgency', URGENCIES, 'intake.urgency', false, notUrgent);
 const RESIDENCE_BUTTONS = buttons('residence', 'residence', RESIDENCE, 'intake.residence', true, notUrgent);
 const ALONE = choice('intake.household.alone', 'alone');
 const HOUSEHOLD_TEXT = freeText('household', 'household', MAX_ANSWER.household, notUrgent, [ALONE]);
@@ -290,6 +299,7 @@ const STEP_LIST: Step[] = [
       if (!phone?.isValid()) return invalid('intake.phone.invalid');
       return { ok: true, fields: { phone: phone.number } };
     },
+    giveUp: () => ({ contact: 'chat', phone: undefined }),
   },
   {
     id: 'email',
@@ -298,9 +308,11 @@ const STEP_LIST: Step[] = [
     done: (d) => d.fields.email !== undefined,
     ask: () => [text('intake.email.ask')],
     answer(input) {
-      const parsed = z.email().max(200).safeParse(input.kind === 'text' ? input.text.trim() : '');
-      return parsed.success ? { ok: true, fields: { email: parsed.data } } : invalid('intake.email.invalid');
+      const email = input.kind === 'text' ? emailIn(input.text) : undefined;
+      return email ? { ok: true, fields: { email } } : invalid('intake.email.invalid');
     },
+    // No address after two tries ("I'd rather not say"): the team answers here in the chat.
+    giveUp: () => ({ contact: 'chat', email: undefined }),
   },
   {
     id: 'contactTime',
@@ -320,6 +332,8 @@ const STEP_LIST: Step[] = [
     // A sentence about the need typed as the name ("ich brauche Hilfe mit dem Jobcenter") is kept as the concern, and
     // the name is asked again: a case manager must not read it as a name.
     answer(input, d, ctx) {
+      // "I'd rather not say my name", "nein": the name is left out.
+      if (input.kind === 'text' && (ctx.replyKind(input.text) === 'no' || ctx.negated(input.text))) return { ok: true, fields: {}, skip: true };
       if (input.kind === 'text' && d.fields.concerns === undefined && tellsANeed(input.text, ctx)) {
         return { ok: 'stay', fields: { concerns: [...prefillConcerns(ctx), typedConcern(input.text, ctx)] }, replies: [text('intake.name.notName')] };
       }
@@ -365,7 +379,20 @@ const STEP_LIST: Step[] = [
       return { ok: true, fields: { concerns: [{ words, ...(topic ? { topic } : {}) }] } };
     },
   },
-  { ...buttons('urgency', 'urgency', URGENCIES, 'intake.urgency', false, notUrgent), giveUp: { urgency: 'normal' } },
+  {
+    ...URGENCY_BUTTONS,
+    // "urgent, the deadline is 1 December", "есть срок до 15 декабря": a deadline, and these words are its description.
+    answer(input, d, ctx) {
+      if (input.kind === 'text') {
+        const named = ctx.optionsIn(input.text, 'urgency', true);
+        if (named.includes('deadline') && (named.includes('urgent') || /\p{Nd}/u.test(input.text))) {
+          return { ok: true, fields: { urgency: 'deadline', ...(/\p{Nd}/u.test(input.text) ? { deadline: input.text.trim().slice(0, MAX_ANSWER.deadline) } : {}) } };
+        }
+      }
+      return URGENCY_BUTTONS.answer(input, d, ctx);
+    },
+    giveUp: () => ({ urgency: 'normal' }),
+  },
   freeText('deadline', 'deadline', MAX_ANSWER.deadline, (d) => d.fields.urgency === 'deadline'),
   {
     id: 'institutions',
@@ -387,6 +414,8 @@ const STEP_LIST: Step[] = [
         const shared = (w: string) => INSTITUTIONS.filter((i) => words.get(i)!.includes(w)).length > 1;
         const inWords = new Set(ctx.optionsIn(input.text, 'institutions', true));
         const named = INSTITUTIONS.filter((i) => inWords.has(i) || words.get(i)!.some((w, at) => (at === 0 ? w.length >= 3 : w.length >= 5) && typed.has(w) && !shared(w)));
+        // "noch keine", "nobody yet", "hiçbiri": no office.
+        if (named.length === 0 && inWords.has('none')) return { ok: true, fields: { institutions: [] } };
         if (named.length === 0) return invalid('intake.pickOne');
         return { ok: true, fields: { institutions: [...new Set([...(d.fields.institutions ?? []), ...named])] } };
       }
@@ -417,6 +446,8 @@ const STEP_LIST: Step[] = [
       const parsed = languageSchema.safeParse(code);
       return parsed.success ? { ok: true, fields: { preferredLanguage: parsed.data } } : invalid('intake.pickOne');
     },
+    // "egal", "spielt keine Rolle": the language of this conversation.
+    giveUp: (_d, ctx) => ({ preferredLanguage: ctx.language }),
   },
   {
     id: 'interpreter',
@@ -487,8 +518,18 @@ function institutionsQuestion(chosen: readonly string[]): Reply[] {
 function typedContact(answer: string): Pick<IntakeFields, 'contact' | 'phone' | 'email'> | undefined {
   const phone = parsePhoneNumberFromString(latinDigits(answer), 'DE');
   if (phone?.isValid()) return { contact: 'phone', phone: phone.number };
-  const email = z.email().max(200).safeParse(answer.trim());
-  return email.success ? { contact: 'email', email: email.data } : undefined;
+  const email = emailIn(answer);
+  return email ? { contact: 'email', email } : undefined;
+}
+
+/** An e-mail address alone or within a sentence ("email: maria.k@gmx.de", "meine Mail ist …"). */
+function emailIn(answer: string): string | undefined {
+  const candidates = [answer.trim(), ...(answer.match(/[^\s,;:<>()"'«»„“]+@[^\s,;:<>()"'«»„“]+/gu) ?? []).map((c) => c.replace(/[.!?]+$/u, ''))];
+  for (const c of candidates) {
+    const parsed = z.email().max(200).safeParse(c);
+    if (parsed.success) return parsed.data;
+  }
+  return undefined;
 }
 
 /** A need typed at another question, as a concern in the person's words. */
@@ -629,7 +670,9 @@ export function continueIntake(draft: IntakeDraft, input: IntakeInput, ctx: Inta
   let next: IntakeDraft = draft;
   let municipality: string | undefined;
   let notice: Reply[] = [];
-  if (input.kind === 'choice' && input.value === 'skip' && step.optional) {
+  // The skip button, or typed: its words ("überspringen", "skip") or "weiß nicht".
+  const skipped = input.kind === 'choice' ? input.value === 'skip' : typedOption(input.text, ['skip'], false, () => ctx.label('intake.skip')) === 'skip' || ctx.unsure(input.text);
+  if (skipped && step.optional) {
     next = { ...draft, skipped: [...draft.skipped, step.id] };
   } else {
     const result = step.answer(input, draft, ctx);
@@ -638,14 +681,14 @@ export function continueIntake(draft: IntakeDraft, input: IntakeInput, ctx: Inta
       return { kind: 'continue', draft: kept, replies: withExtras(step, result.replies) };
     }
     if (!result.ok && draft.attempts + 1 >= GIVE_UP && step.id !== 'town' && (step.optional || step.giveUp)) {
-      next = step.giveUp ? { ...draft, fields: { ...draft.fields, ...step.giveUp }, attempts: 0 } : { ...draft, skipped: [...draft.skipped, step.id], attempts: 0 };
-      notice = [text(step.giveUp ? `intake.${step.id}.assumed` : 'intake.movedOn')];
+      next = step.giveUp ? { ...draft, fields: { ...draft.fields, ...step.giveUp(draft, ctx) }, attempts: 0 } : { ...draft, skipped: [...draft.skipped, step.id], attempts: 0 };
+      notice = [text(step.giveUp ? `intake.${step.id}.assumed` : 'intake.movedOn', { languageKey: `languageName.${ctx.language}` })];
     } else if (!result.ok) {
       const kept = { ...draft, attempts: draft.attempts + 1 };
       // The town's re-ask carries its own buttons; other steps repeat their question.
       return { kind: 'continue', draft: kept, replies: step.id === 'town' ? result.error : [...result.error, ...askStep(step, kept, ctx)] };
     } else {
-      next = { ...draft, fields: { ...draft.fields, ...result.fields }, attempts: 0, rewriting: false };
+      next = { ...draft, fields: { ...draft.fields, ...result.fields }, attempts: 0, rewriting: false, ...(result.skip ? { skipped: [...draft.skipped, step.id] } : {}) };
       if (step.id === 'consent') next.consent = { version: CONSENT_VERSION, language: ctx.language, at: now.toISOString(), route: ctx.routeFor(ctx.municipality!) };
       municipality = result.municipality;
     }

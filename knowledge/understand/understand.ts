@@ -439,6 +439,12 @@ export class Understanding {
     return this.hasPhraseOf(this.advicePhrases, text, language);
   }
 
+  /** Whether a message holds a negation of its language, German or English (lexicon `negation`: "nicht", "don't", "نمی"). */
+  negated(text: string, language: Language): boolean {
+    const words = ` ${replyKey(text)} `;
+    return replyLanguages(language).some((lang) => this.models.get(lang)!.negations.some((n) => words.includes(` ${n} `)));
+  }
+
   /** Whether a message names a need the knowledge base has no service for (lexicon `otherNeeds`: "Schuldnerberatung", "Führerschein"). */
   namesOtherNeed(text: string, language: Language): boolean {
     return this.hasPhraseOf(this.otherNeedPhrases, text, language);

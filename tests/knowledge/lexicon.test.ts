@@ -28,6 +28,7 @@ test("every typed intake answer in the lexicons names a step's real option, and 
     ...RESIDENCE.map((o) => `residence.${o}`),
     ...URGENCIES.map((o) => `urgency.${o}`),
     ...INSTITUTIONS.map((o) => `institutions.${o}`),
+    'institutions.none',
     'summary.send',
     'summary.correct',
   ]);
