@@ -45,6 +45,8 @@ interface AnswerOptions {
   withoutTown?: boolean;
   /** The person lives outside the district: only nationwide and online offers. */
   outsideDistrict?: boolean;
+  /** Only offers in this language ("și pe românește?" after an answer). */
+  speaks?: Language;
 }
 
 /** Groups of people who fled: a service only for them is no first answer for an EU worker. */
@@ -88,7 +90,8 @@ function candidates(deps: EngineDeps, topic: string, state: ConversationState, o
       !(options.exclude ?? []).includes(e.id) &&
       // Someone who said they are an EU citizen is not offered what only refugees may use.
       !(euCitizen && onlyForFled(e)) &&
-      (!options.childcare || e.childcare),
+      (!options.childcare || e.childcare) &&
+      (!options.speaks || e.languages.includes(options.speaks)),
   );
   const rank = new Map((options.ranked ?? []).map((id, i) => [id, i]));
   const named = new Set(options.named);
@@ -117,7 +120,8 @@ export function answerTopic(deps: EngineDeps, state: ConversationState, topic: s
   const counsel = options.advice && !own.some((e) => e.kind === 'counselling') ? candidates(deps, (state.age === undefined ? 'counselling.adult' : counsellingFor(state.age)), state, { ...options, advice: false }).slice(0, 1) : [];
   const entries = [...counsel, ...own.filter((e) => !counsel.includes(e))].slice(0, MAX_SERVICES);
   if (entries.length === 0) {
-    const replies: Reply[] = [text(options.exclude ? 'answer.noMore' : 'answer.noService'), actions(action('actions.person', ACTIONS.person))];
+    const none = options.speaks ? text('answer.noneInLanguage', { languageKey: `languageName.${options.speaks}` }) : text(options.exclude ? 'answer.noMore' : 'answer.noService');
+    const replies: Reply[] = [none, actions(action('actions.person', ACTIONS.person))];
     return { state: { ...state, misses: state.misses + 1 }, replies, events: [] };
   }
   const topicName = `topic.${topic}`;

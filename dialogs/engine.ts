@@ -154,6 +154,13 @@ function onMessage(deps: EngineDeps, state: ConversationState, message: string):
   const answersLanguage = state.intake?.step === 'language' && picksOption(state.intake, message, intakeContext(deps, state));
   // "Bitte auf Deutsch" in a German conversation: acknowledged, no German course.
   const asksLanguage = understood.languageRequest !== undefined && (understood.languageRequest !== state.language || (understood.languageOnly === true && !state.intake && !state.pending));
+  // "și pe românește?" in a Romanian conversation, or a volunteer's "is there something in Dari?": a short question right
+  // after an answer, for that answer's offers in the language, no switch.
+  const lastTopic = state.lastTopics[0];
+  const inLanguage =
+    understood.languageRequest !== undefined && !answersLanguage && !state.intake && !state.pending && state.shownEntries.length > 0 && isServiceTopic(deps, lastTopic) &&
+    /[?؟]/u.test(message) && message.trim().split(/\s+/u).length <= FOLLOW_UP_WORDS && (understood.languageRequest === state.language || state.onBehalf);
+  if (inLanguage) return { ...answerTopic(deps, next, lastTopic!, { speaks: understood.languageRequest }), understood };
   if (understood.languageRequest && asksLanguage && !answersLanguage) {
     next = { ...next, language: understood.languageRequest, languageChosen: true };
     // A language named beside a need ("Jestem z Polski, szukam kursu niemieckiego w Kleve") switches and answers the need.
@@ -356,6 +363,9 @@ function noneReachable(reason: 'town.unsure' | 'town.elsewhere' | 'town.unknownF
 const townQuestion = (state: ConversationState): Reply => text(state.onBehalf ? 'town.askOnBehalf' : 'town.ask');
 /** The age question, about the person a volunteer asks for where one does. */
 const ageQuestion = (state: ConversationState): Reply => text(state.onBehalf ? 'age.askOnBehalf' : 'age.ask');
+
+/** A short question right after an answer ("și pe românește?") follows it up; a longer one asks anew. */
+const FOLLOW_UP_WORDS = 6;
 
 /** Decides the answer for an understood message (no pending question in the way). */
 function answerUnderstood(deps: EngineDeps, state: ConversationState, understood: Understood, original: string): TurnResult {

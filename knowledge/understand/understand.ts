@@ -533,7 +533,7 @@ export class Understanding {
       : this.detector.detect(input.text, input.conversationLanguage, tokens);
     // A first message made only of German words ("Kita?", "Jobcenter Termin") is German.
     const german = this.models.get('de')!;
-    const lang = !input.language && !input.conversationLanguage && !guess.transliterated && !guess.greeting && tokens.length > 0 && tokens.length <= 3 && dominantScript(input.text) === 'latin' && tokens.every((t) => german.topics.knows(stem(t, 'de')))
+    const lang = !input.language && !input.conversationLanguage && !guess.transliterated && !guess.greeting && tokens.length > 0 && tokens.length <= 3 && dominantScript(input.text) === 'latin' && tokens.some((t) => german.topics.knows(stem(t, 'de'))) && tokens.every((t) => this.detector.isName(t) || german.stopwords.has(t) || german.topics.knows(stem(t, 'de')))
       ? 'de'
       : guess.language;
     const model = this.models.get(lang)!;
@@ -903,6 +903,8 @@ function languageRequest(tokens: readonly string[], words: readonly Word[], mode
   // Only the name with words of switching ("kannst du Deutsch sprechen?", "bitte auf Deutsch") is a request also then.
   const onlySwitching = tokens.every((t, i) => (i >= from && i <= to) || words[i]!.switchWord || model.stopwords.has(t));
   if (!named || (named === 'de' && serviceTopic?.startsWith('language-course') && !onlySwitching)) return {};
+  // "ein Dolmetscher für den Arzttermin, Arabisch": the interpreter's language, no switch.
+  if (serviceTopic === 'interpreting' && !onlySwitching) return {};
   const switching = tokens.length <= 3 || Boolean(words[from - 1]?.switchWord || words[to + 1]?.switchWord);
   if (!switching) return {};
   return onlySwitching ? { languageRequest: named, languageOnly: true } : { languageRequest: named };
