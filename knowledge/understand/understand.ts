@@ -169,6 +169,11 @@ interface LanguageModel {
    * name the writer, so the topic classifier does not read them (it learned them as the volunteering topic).
    */
   roleStems: ReadonlySet<string>;
+  /**
+   * The role's own words, those of them that are also keywords of the volunteering topic ("ehrenamtlich", "volunteer",
+   * "gönüllü"): in a volunteer's message they name the writer, so the other topics are read without them.
+   */
+  volunteerStems: ReadonlySet<string>;
   /** Negations ("kein", "don't"), normalised: a language named right after or before one is not asked for. */
   negations: readonly string[];
   /** The language's stop words, normalised: never German loanwords ("but" is no "BuT"). */
@@ -500,15 +505,27 @@ export class Understanding {
 
     const topicScores = new Map<string, number>();
     const cueScores = new Map<string, number>();
-    add(topicScores, model.topics.scanWords(words, TOPICS), 1);
+    const ownCues = model.cues.scanWords(words, CUES);
+    // Volunteers mostly write German; their cue counts in German too, whatever language was detected.
+    const germanActions = model === german ? ownCues : german.actions.scanWords(words, GERMAN_ACTIONS);
+    const onBehalf = has(ownCues, ON_BEHALF) || has(germanActions, ON_BEHALF);
+    // In a volunteer's message "ehrenamtlich" or "volunteer" names the writer: "ich bin ehrenamtlich und suche einen
+    // Deutschkurs" asks for no course run by volunteers ("ehrenamtlicher Deutschkurs"). The other topics are read without
+    // those words; the volunteering topic keeps them (weighed by ROLE below).
+    const read = onBehalf ? withoutRole(words, model) : words;
+    add(topicScores, model.topics.scanWords(read, TOPICS), 1);
+    if (read !== words) {
+      const community = model.topics.scanWords(words, TOPICS).find((t) => t.label === COMMUNITY);
+      if (community) topicScores.set(COMMUNITY, community.score);
+    }
     // In a message of several sentences the question says what is asked; the other sentences are background
     // ("we both work, the children go to school. What do we need for citizenship?").
     const question = questionOf(text);
     if (question) {
-      const asked = model.topics.scanWords(this.wordsOf(tokenize(normalise(question)), lang, model), TOPICS);
+      const questionWords = this.wordsOf(tokenize(normalise(question)), lang, model);
+      const asked = model.topics.scanWords(onBehalf ? withoutRole(questionWords, model) : questionWords, TOPICS);
       add(topicScores, asked, QUESTION);
     }
-    const ownCues = model.cues.scanWords(words, CUES);
     for (const { label, score } of ownCues) if (isCue(label)) cueScores.set(label, (cueScores.get(label) ?? 0) + score);
     // "Meine Eltern schlagen vor, …" has the words of "Eltern schlagen mich" but is a suggestion: whole phrases only.
     const harmless = has(ownCues, HARMLESS);
@@ -534,9 +551,6 @@ export class Understanding {
     // Crisis phrases of every language, so a crisis is caught even when the language was misread.
     for (const { label, score } of this.crossCrisis.scanWords(words, CROSS_CRISIS)) cueScores.set(label, Math.max(cueScores.get(label) ?? 0, score));
 
-    // Volunteers mostly write German; their cue counts in German too, whatever language was detected.
-    const germanActions = model === german ? ownCues : german.actions.scanWords(words, GERMAN_ACTIONS);
-    const onBehalf = has(ownCues, ON_BEHALF) || has(germanActions, ON_BEHALF);
     const euCitizen = has(ownCues, EU_CITIZEN) || has(germanActions, EU_CITIZEN);
     const withdraw = has(ownCues, WITHDRAW) || has(germanActions, WITHDRAW);
     // Also in the conversation's language (a misread Finglish message), German and English (the words of privacy notices).
@@ -893,6 +907,12 @@ const DELETE_DATA = 'deleteData';
 const WITHDRAW = 'withdraw';
 
 /** Whether a cue (a wish to act for a family, to delete one's data) is met by the message. */
+/** A volunteer's message without the words that name the role ("ehrenamtlich", "volunteer"); the same array when it has none. */
+function withoutRole(words: readonly Word[], model: LanguageModel): readonly Word[] {
+  if (model.volunteerStems.size === 0 || !words.some((w) => model.volunteerStems.has(w.stem))) return words;
+  return words.filter((w) => !model.volunteerStems.has(w.stem));
+}
+
 function has(scores: readonly LabelScore[], label: string): boolean {
   for (const s of scores) if (s.label === label && s.score >= 0.5) return true;
   return false;
@@ -982,6 +1002,13 @@ function buildModel(lang: Language, lexicons: Lexicons, examples: readonly Examp
       )
     : undefined;
   const topics = new TermMatcher(lang, topicSources, { stopwords: stop });
+  const roleStems = new Set(lexicon.onBehalf.flatMap((term) => tokenize(normalise(term)).filter((w) => !stop.has(w)).map((w) => stem(w, lang))));
+  const communityWords = new Set(
+    (lexicon.topics[COMMUNITY]?.keywords ?? []).flatMap((term) => {
+      const content = tokenize(normalise(term)).filter((w) => !stop.has(w));
+      return content.length === 1 ? [stem(content[0]!, lang)] : [];
+    }),
+  );
   // Content words of cue phrases, kept where they are distinctive: long enough and not topic vocabulary.
   const contentSources = cueSources.map((source) => ({
     ...source,
@@ -998,7 +1025,8 @@ function buildModel(lang: Language, lexicons: Lexicons, examples: readonly Examp
   return {
     topics,
     negations: lexicon.negation.map((n) => tokenize(normalise(n)).join(' ')),
-    roleStems: new Set(lexicon.onBehalf.flatMap((term) => tokenize(normalise(term)).filter((w) => !stop.has(w)).map((w) => stem(w, lang)))),
+    roleStems,
+    volunteerStems: new Set([...roleStems].filter((s) => communityWords.has(s))),
     cueContent: new TermMatcher(lang, contentSources, { ...CUE_TOLERANCE, stopwords: stop, anyOrder: true }),
     cues: new TermMatcher(lang, [...cueSources, troubleSource, harmlessSource, ...actionSources, ...timingSources], CUE_TOLERANCE),
     actions: new TermMatcher(lang, actionSources, CUE_TOLERANCE),
