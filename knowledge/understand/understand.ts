@@ -83,8 +83,8 @@ const GENERAL_COUNSELLING = new Set(['counselling.youth', 'counselling.adult']);
 /** The same, and in a volunteer's message the community topic, whose words there name the writer (see ROLE). */
 const GENERAL_OR_ROLE = new Set([...GENERAL_COUNSELLING, COMMUNITY]);
 
-/** A message that follows up an answer: asking for more offers, or saying it did not help. */
-export type FollowUp = 'more' | 'unhelpful' | 'childcare';
+/** A message that follows up an answer: asking for more offers, for courses with childcare or for offers used online, or saying it did not help. */
+export type FollowUp = 'more' | 'unhelpful' | 'childcare' | 'online';
 /** A follow-up is a short message: longer ones are questions of their own. */
 const FOLLOW_UP_WORDS = 8;
 
@@ -264,6 +264,8 @@ export class Understanding {
   /** Whole messages that follow up an answer: "more" and "that did not help". */
   private readonly followUps = new Map<Language, Map<string, FollowUp>>();
   private readonly childcareWords = new Map<Language, string[]>();
+  /** Words of a wish for offers used online ("online", "через інтернет"), normalised like short answers. */
+  private readonly onlineWords = new Map<Language, string[]>();
   /** Words of thanks and of leave-taking per language, normalised like short answers. */
   private readonly courtesyWords = new Map<Language, Map<string, Courtesy>>();
   /** Per language, the words around a town's name that tell where one lives (lexicon `liveIn`). */
@@ -297,6 +299,7 @@ export class Understanding {
       for (const [kind, terms] of [['more', lexicon.more], ['unhelpful', lexicon.unhelpful]] as const) for (const t of terms) followUps.set(replyKey(t), kind);
       this.followUps.set(lang, followUps);
       this.childcareWords.set(lang, lexicon.withChildcare.map(replyKey));
+      this.onlineWords.set(lang, lexicon.online.map(replyKey));
       this.unsureWords.set(lang, new Set(lexicon.unsure.map(replyKey)));
       const courtesy = new Map<string, Courtesy>();
       // Thanks win over leave-taking in one message: "danke, tschüss" is answered with "you're welcome".
@@ -364,7 +367,8 @@ export class Understanding {
 
   /**
    * A whole message that follows up an answer, in the conversation's language, German or English: "more" asks for
-   * further offers ("weitere", "ще", "başka var mı"), "unhelpful" says the answer did not help ("not really").
+   * further offers ("weitere", "ще", "başka var mı"), "unhelpful" says the answer did not help ("not really"); within a
+   * short message, "childcare" asks for a course with childcare and "online" for offers used online ("є онлайн?").
    */
   followUp(text: string, language: Language): FollowUp | undefined {
     const key = replyKey(text);
@@ -372,16 +376,29 @@ export class Understanding {
       const kind = this.followUps.get(lang)!.get(key);
       if (kind) return kind;
     }
-    // "with childcare" also inside a short message: "mit Kinderbetreuung bitte", "cocuk bakimi olan kurs var mi".
+    // "with childcare" and "online" also inside a short message: "mit Kinderbetreuung bitte", "gibt es das auch online?".
     if (key.split(' ').length > FOLLOW_UP_WORDS) return undefined;
-    return this.asksChildcare(text, language) ? 'childcare' : undefined;
+    if (this.asksChildcare(text, language)) return 'childcare';
+    return this.saysAny(this.onlineWords, key, language) ? 'online' : undefined;
+  }
+
+  /** The message without the words of a wish for online offers ("Kita online anmelden" → "kita anmelden"): what else it asks. */
+  withoutOnline(text: string, language: Language): string {
+    let padded = ` ${replyKey(text)} `;
+    for (const lang of replyLanguages(language)) for (const w of this.onlineWords.get(lang)!) padded = padded.split(` ${w} `).join(' ');
+    return padded.trim();
+  }
+
+  /** Whether a normalised message holds one of a language's phrases (conversation's language, German, English). */
+  private saysAny(phrases: ReadonlyMap<Language, readonly string[]>, key: string, language: Language): boolean {
+    const padded = ` ${key} `;
+    for (const lang of replyLanguages(language)) if (phrases.get(lang)!.some((w) => padded.includes(` ${w} `))) return true;
+    return false;
   }
 
   /** Whether a message asks for childcare with a course ("Deutschkurs mit Kinderbetreuung", "з доглядом за дітьми"). */
   asksChildcare(text: string, language: Language): boolean {
-    const padded = ` ${replyKey(text)} `;
-    for (const lang of replyLanguages(language)) if (this.childcareWords.get(lang)!.some((w) => padded.includes(` ${w} `))) return true;
-    return false;
+    return this.saysAny(this.childcareWords, replyKey(text), language);
   }
 
   /**
