@@ -39,6 +39,10 @@ interface AnswerOptions {
   /** Entries already shown ("other courses"). */
   exclude?: string[];
   childcare?: boolean;
+  /** Only what can be used online (an online service, or one with online access): "is there an online one?". */
+  online?: boolean;
+  /** Topics whose entries may follow the topic's own (for the online follow-up: the others the request was read as). */
+  related?: readonly string[];
   /** The message asks for advice ("Beratung zu meinem Aufenthalt"): the topic's counselling services lead. */
   advice?: boolean;
   /** No town known: the offers reachable anywhere, the district's own ones among them. */
@@ -78,6 +82,11 @@ function reachable(entry: ServiceEntry, municipality: string | undefined, option
   return appliesTo(entry, municipality);
 }
 
+/** Whether an entry can be used online: an online service, or one that is reached online (a booking, a video call). */
+export function usableOnline(entry: ServiceEntry): boolean {
+  return entry.kind === 'online' || entry.area.scope === 'online' || entry.access.includes('online');
+}
+
 /** Orders a topic's entries: ranked ones first, then local before district, district before nationwide and online. */
 function candidates(deps: EngineDeps, topic: string, state: ConversationState, options: AnswerOptions): ServiceEntry[] {
   const municipality = options.withoutTown ? undefined : state.municipality;
@@ -91,7 +100,8 @@ function candidates(deps: EngineDeps, topic: string, state: ConversationState, o
       // Someone who said they are an EU citizen is not offered what only refugees may use.
       !(euCitizen && onlyForFled(e)) &&
       (!options.childcare || e.childcare) &&
-      (!options.speaks || e.languages.includes(options.speaks)),
+      (!options.speaks || e.languages.includes(options.speaks)) &&
+      (!options.online || usableOnline(e)),
   );
   const rank = new Map((options.ranked ?? []).map((id, i) => [id, i]));
   const named = new Set(options.named);
@@ -114,13 +124,16 @@ function candidates(deps: EngineDeps, topic: string, state: ConversationState, o
 
 /** The Kurzintervention answer: the best services for a topic, then follow-ups and "did this help?". */
 export function answerTopic(deps: EngineDeps, state: ConversationState, topic: string, options: AnswerOptions): TurnResult {
-  const own = candidates(deps, topic, state, options);
+  const found = [topic, ...(options.related ?? [])].flatMap((t) => candidates(deps, t, state, options));
+  const own = found.filter((e, i) => found.findIndex((f) => f.id === e.id) === i);
   // Asked for advice on a topic without counselling of its own (the Jobcenter, Kindergeld): the migration counselling
   // for the person's age (MBE when it is not known) advises on it, independent of the office, and comes first.
-  const counsel = options.advice && !own.some((e) => e.kind === 'counselling') ? candidates(deps, (state.age === undefined ? 'counselling.adult' : counsellingFor(state.age)), state, { ...options, advice: false }).slice(0, 1) : [];
+  const counsel = options.advice && !own.some((e) => e.kind === 'counselling') ? candidates(deps, state.age === undefined ? 'counselling.adult' : counsellingFor(state.age), state, { ...options, advice: false }).slice(0, 1) : [];
   const entries = [...counsel, ...own.filter((e) => !counsel.includes(e))].slice(0, MAX_SERVICES);
   if (entries.length === 0) {
-    const none = options.speaks ? text('answer.noneInLanguage', { languageKey: `languageName.${options.speaks}` }) : text(options.exclude ? 'answer.noMore' : 'answer.noService');
+    const none = options.speaks
+      ? text('answer.noneInLanguage', { languageKey: `languageName.${options.speaks}` })
+      : text(options.online ? 'answer.online.none' : options.exclude ? 'answer.noMore' : 'answer.noService');
     const replies: Reply[] = [none, actions(action('actions.person', ACTIONS.person))];
     return { state: { ...state, misses: state.misses + 1 }, replies, events: [] };
   }
@@ -131,15 +144,16 @@ export function answerTopic(deps: EngineDeps, state: ConversationState, topic: s
     follow.push(action('actions.childcare', ACTIONS.childcare));
   }
   follow.push(action('actions.person', ACTIONS.person));
+  const intro = options.online ? 'answer.online.intro' : entries.length === 1 ? 'answer.intro.one' : 'answer.intro.many';
   const replies: Reply[] = [
-    text(entries.length === 1 ? 'answer.intro.one' : 'answer.intro.many', { topic: topicName, count: entries.length }),
+    text(intro, { topic: topicName, count: entries.length }),
     { type: 'services', entryIds: entries.map((e) => e.id), onBehalf: state.onBehalf },
     ...volunteerReplies(state, entries.map((e) => e.id)),
     text('feedback.question'),
     actions(action('feedback.yes', ACTIONS.feedbackYes), action('feedback.no', ACTIONS.feedbackNo), ...follow),
   ];
-  // "More" after "more" (or after "with childcare") shows what none of the answers before showed, until none is left.
-  const before = options.exclude ?? (options.childcare ? state.shownEntries : []);
+  // "More" after "more" (or after "with childcare" or "online") shows what none of the answers before showed, until none is left.
+  const before = options.exclude ?? (options.childcare || options.online ? state.shownEntries : []);
   const shownEntries = [...new Set([...before, ...entries.map((e) => e.id)])];
   const next: ConversationState = { ...state, lastTopics: [topic], shownEntries, misses: 0, feedbackGiven: false };
   return { state: next, replies, events: [] };

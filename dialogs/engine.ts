@@ -277,12 +277,18 @@ function onMessage(deps: EngineDeps, state: ConversationState, message: string):
 
   // Typed instead of tapped right after an answer: "weitere" / "ще" is the "more" button, "mit Kinderbetreuung" after a
   // course the "with childcare" one, "nein" / "not really" the "no" to "did this help?" (which offers a person), only as
-  // a whole message: "nein, ich suche eine Kita" is a new question.
+  // a whole message: "nein, ich suche eine Kita" is a new question. "Gibt es das auch online?" asks for the answer's
+  // topic again, with what can be used online, unless it names a need of another area ("Kita online anmelden" after a
+  // German course).
   if (!state.pending && !deciding && state.shownEntries.length > 0 && state.lastTopics.length > 0) {
     const kind = deps.understanding.followUp(message, next.language);
     const no = kind === 'unhelpful' || (deps.understanding.replyKind(message, next.language) === 'no' && message.trim().split(/\s+/u).length <= 2);
     if (kind === 'more') return { ...onAction(deps, next, ACTIONS.more), understood };
     if (kind === 'childcare' && state.lastTopics[0]?.startsWith('language-course')) return { ...onAction(deps, next, ACTIONS.childcare), understood };
+    const topic = state.lastTopics[0]!;
+    if (kind === 'online' && isServiceTopic(deps, topic) && !namesOtherNeed(deps, message, next.language, topic)) {
+      return { ...answerTopic(deps, next, topic, { online: true, related: relatedTopics(deps, state, topic) }), understood };
+    }
     if (no && !state.feedbackGiven) return { ...onAction(deps, next, ACTIONS.feedbackNo), understood };
   }
 
@@ -442,6 +448,35 @@ function answerUnderstood(deps: EngineDeps, state: ConversationState, understood
 function remember(state: ConversationState, words: string, topics: string[]): ConversationState['recent'] {
   if (state.recent.some((r) => r.text === words)) return state.recent;
   return [...state.recent, { text: words.slice(0, 1000), topics }].slice(-3);
+}
+
+/** The general counselling services, one of which the person's age chooses. */
+const BY_AGE: ReadonlySet<string> = new Set(['counselling.youth', 'counselling.adult']);
+
+/** A service topic's weight when a keyword names it: less is a guess from words such as "geht" or "anything". */
+const NAMED_NEED = 0.5;
+
+/**
+ * Whether a wish for online offers names a need of another area than the topic answered, in its other words: "Kita
+ * online anmelden" after a German course does, "є онлайн?" ("онлайн" is a word of the online German courses too) or
+ * "geht das auch digital?" do not.
+ */
+function namesOtherNeed(deps: EngineDeps, message: string, language: Language, topic: string): boolean {
+  const rest = deps.understanding.understand({ text: deps.understanding.withoutOnline(message, language), language });
+  const need = rest.topics[0];
+  return hasServiceNeed(deps, rest) && need!.score >= NAMED_NEED && need!.id.split('.')[0] !== topic.split('.')[0];
+}
+
+/**
+ * The other topics the request last answered was read as, of the same area as the topic answered ("Deutschkurs": the
+ * integration course first, the other German courses next): their online offers may follow the topic's own.
+ */
+function relatedTopics(deps: EngineDeps, state: ConversationState, topic: string): string[] {
+  const last = state.recent.at(-1);
+  if (!last?.topics.includes(topic)) return [];
+  const area = topic.split('.')[0];
+  // The counselling for young people and for adults is chosen by age: the other one is no offer for this person.
+  return last.topics.filter((t) => t !== topic && t.split('.')[0] === area && isServiceTopic(deps, t) && !BY_AGE.has(t));
 }
 
 /** Whether a message states a new service need (ranked first by understanding). */

@@ -62,6 +62,11 @@ export const lexiconSchema = z.object({
   unhelpful: terms.default([]),
   /** Within a short message after a course answer, "with childcare" ("mit Kinderbetreuung", "з доглядом за дітьми"): that button. */
   withChildcare: terms.default([]),
+  /**
+   * Within a short message after an answer, a wish for offers used online ("gibt es das auch online?", "is there an online
+   * one?", "є онлайн?"): the answer's topic again, with only what can be used online.
+   */
+  online: terms.default([]),
   /** Words that end a running dialogue (the handover intake): "abbrechen", "cancel". */
   cancel: terms,
   /** "I don't know" as a whole answer to a question (the town): answered without what was asked. */

@@ -31,3 +31,28 @@ describe('services for groups the person is most likely not in come after the ot
     }
   });
 });
+
+describe('the online follow-up shows only what can be used online', () => {
+  const state = { ...initialState('de'), languageChosen: true, municipality: 'goch' };
+  const ids = (topic: string, related: string[] = []) =>
+    answerTopic(deps, state, topic, { online: true, related }).replies.flatMap((r) => (r.type === 'services' ? r.entryIds : []));
+  const keys = (topic: string) => answerTopic(deps, state, topic, { online: true }).replies.flatMap((r) => (r.type === 'text' ? [r.message.key] : []));
+
+  test('every entry shown is an online service or reached online', () => {
+    for (const topic of ['language-course.other', 'childcare', 'work.jobcentre', 'interpreting']) {
+      for (const id of ids(topic)) {
+        const entry = deps.kb.services.find((e) => e.id === id)!;
+        expect(entry.kind === 'online' || entry.area.scope === 'online' || entry.access.includes('online'), `${topic}: ${id}`).toBe(true);
+      }
+    }
+  });
+
+  test('the related topics follow the topic\'s own entries', () => {
+    expect(ids('language-course.integration', ['language-course.other'])[0]).toBe('bamf-navi');
+    expect(ids('language-course.integration', ['language-course.other'])).toContain('dw-deutsch-lernen');
+  });
+
+  test('a topic without an online offer says so', () => {
+    expect(keys('residence.opportunity')).toEqual(['answer.online.none']);
+  });
+});

@@ -83,8 +83,8 @@ const GENERAL_COUNSELLING = new Set(['counselling.youth', 'counselling.adult']);
 /** The same, and in a volunteer's message the community topic, whose words there name the writer (see ROLE). */
 const GENERAL_OR_ROLE = new Set([...GENERAL_COUNSELLING, COMMUNITY]);
 
-/** A message that follows up an answer: asking for more offers, or saying it did not help. */
-export type FollowUp = 'more' | 'unhelpful' | 'childcare';
+/** A message that follows up an answer: asking for more offers, for courses with childcare or for offers used online, or saying it did not help. */
+export type FollowUp = 'more' | 'unhelpful' | 'childcare' | 'online';
 /** A follow-up is a short message: longer ones are questions of their own. */
 const FOLLOW_UP_WORDS = 8;
 
@@ -169,6 +169,11 @@ interface LanguageModel {
    * name the writer, so the topic classifier does not read them (it learned them as the volunteering topic).
    */
   roleStems: ReadonlySet<string>;
+  /**
+   * The role's own words, those of them that are also keywords of the volunteering topic ("ehrenamtlich", "volunteer",
+   * "gönüllü"): in a volunteer's message they name the writer, so the other topics are read without them.
+   */
+  volunteerStems: ReadonlySet<string>;
   /** Negations ("kein", "don't"), normalised: a language named right after or before one is not asked for. */
   negations: readonly string[];
   /** The language's stop words, normalised: never German loanwords ("but" is no "BuT"). */
@@ -259,6 +264,8 @@ export class Understanding {
   /** Whole messages that follow up an answer: "more" and "that did not help". */
   private readonly followUps = new Map<Language, Map<string, FollowUp>>();
   private readonly childcareWords = new Map<Language, string[]>();
+  /** Words of a wish for offers used online ("online", "через інтернет"), normalised like short answers. */
+  private readonly onlineWords = new Map<Language, string[]>();
   /** Words of thanks and of leave-taking per language, normalised like short answers. */
   private readonly courtesyWords = new Map<Language, Map<string, Courtesy>>();
   /** Per language, the words around a town's name that tell where one lives (lexicon `liveIn`). */
@@ -301,6 +308,7 @@ export class Understanding {
       for (const [kind, terms] of [['more', lexicon.more], ['unhelpful', lexicon.unhelpful]] as const) for (const t of terms) followUps.set(replyKey(t), kind);
       this.followUps.set(lang, followUps);
       this.childcareWords.set(lang, lexicon.withChildcare.map(replyKey));
+      this.onlineWords.set(lang, lexicon.online.map(replyKey));
       this.unsureWords.set(lang, new Set(lexicon.unsure.map(replyKey)));
       const courtesy = new Map<string, Courtesy>();
       // Thanks win over leave-taking in one message: "danke, tschüss" is answered with "you're welcome".
@@ -376,7 +384,8 @@ export class Understanding {
 
   /**
    * A whole message that follows up an answer, in the conversation's language, German or English: "more" asks for
-   * further offers ("weitere", "ще", "başka var mı"), "unhelpful" says the answer did not help ("not really").
+   * further offers ("weitere", "ще", "başka var mı"), "unhelpful" says the answer did not help ("not really"); within a
+   * short message, "childcare" asks for a course with childcare and "online" for offers used online ("є онлайн?").
    */
   followUp(text: string, language: Language): FollowUp | undefined {
     const key = replyKey(text);
@@ -384,16 +393,29 @@ export class Understanding {
       const kind = this.followUps.get(lang)!.get(key);
       if (kind) return kind;
     }
-    // "with childcare" also inside a short message: "mit Kinderbetreuung bitte", "cocuk bakimi olan kurs var mi".
+    // "with childcare" and "online" also inside a short message: "mit Kinderbetreuung bitte", "gibt es das auch online?".
     if (key.split(' ').length > FOLLOW_UP_WORDS) return undefined;
-    return this.asksChildcare(text, language) ? 'childcare' : undefined;
+    if (this.asksChildcare(text, language)) return 'childcare';
+    return this.saysAny(this.onlineWords, key, language) ? 'online' : undefined;
+  }
+
+  /** The message without the words of a wish for online offers ("Kita online anmelden" → "kita anmelden"): what else it asks. */
+  withoutOnline(text: string, language: Language): string {
+    let padded = ` ${replyKey(text)} `;
+    for (const lang of replyLanguages(language)) for (const w of this.onlineWords.get(lang)!) padded = padded.split(` ${w} `).join(' ');
+    return padded.trim();
+  }
+
+  /** Whether a normalised message holds one of a language's phrases (conversation's language, German, English). */
+  private saysAny(phrases: ReadonlyMap<Language, readonly string[]>, key: string, language: Language): boolean {
+    const padded = ` ${key} `;
+    for (const lang of replyLanguages(language)) if (phrases.get(lang)!.some((w) => padded.includes(` ${w} `))) return true;
+    return false;
   }
 
   /** Whether a message asks for childcare with a course ("Deutschkurs mit Kinderbetreuung", "з доглядом за дітьми"). */
   asksChildcare(text: string, language: Language): boolean {
-    const padded = ` ${replyKey(text)} `;
-    for (const lang of replyLanguages(language)) if (this.childcareWords.get(lang)!.some((w) => padded.includes(` ${w} `))) return true;
-    return false;
+    return this.saysAny(this.childcareWords, replyKey(text), language);
   }
 
   /**
@@ -541,15 +563,27 @@ export class Understanding {
 
     const topicScores = new Map<string, number>();
     const cueScores = new Map<string, number>();
-    add(topicScores, model.topics.scanWords(words, TOPICS), 1);
+    const ownCues = model.cues.scanWords(words, CUES);
+    // Volunteers mostly write German; their cue counts in German too, whatever language was detected.
+    const germanActions = model === german ? ownCues : german.actions.scanWords(words, GERMAN_ACTIONS);
+    const onBehalf = has(ownCues, ON_BEHALF) || has(germanActions, ON_BEHALF);
+    // In a volunteer's message "ehrenamtlich" or "volunteer" names the writer: "ich bin ehrenamtlich und suche einen
+    // Deutschkurs" asks for no course run by volunteers ("ehrenamtlicher Deutschkurs"). The other topics are read without
+    // those words; the volunteering topic keeps them (weighed by ROLE below).
+    const read = onBehalf ? withoutRole(words, model) : words;
+    add(topicScores, model.topics.scanWords(read, TOPICS), 1);
+    if (read !== words) {
+      const community = model.topics.scanWords(words, TOPICS).find((t) => t.label === COMMUNITY);
+      if (community) topicScores.set(COMMUNITY, community.score);
+    }
     // In a message of several sentences the question says what is asked; the other sentences are background
     // ("we both work, the children go to school. What do we need for citizenship?").
     const question = questionOf(text);
     if (question) {
-      const asked = model.topics.scanWords(this.wordsOf(tokenize(normalise(question)), lang, model), TOPICS);
+      const questionWords = this.wordsOf(tokenize(normalise(question)), lang, model);
+      const asked = model.topics.scanWords(onBehalf ? withoutRole(questionWords, model) : questionWords, TOPICS);
       add(topicScores, asked, QUESTION);
     }
-    const ownCues = model.cues.scanWords(words, CUES);
     for (const { label, score } of ownCues) if (isCue(label)) cueScores.set(label, (cueScores.get(label) ?? 0) + score);
     // "Meine Eltern schlagen vor, …" has the words of "Eltern schlagen mich" but is a suggestion: whole phrases only.
     const harmless = has(ownCues, HARMLESS);
@@ -578,9 +612,6 @@ export class Understanding {
     // "Ich kann einfach nicht mehr." as a sentence of its own, in any language (its words alone are no crisis).
     if (text.split(CLAUSE_END).some((clause) => this.despair.has(replyKey(clause)))) cueScores.set(CRISIS_LABEL.suicide, Math.max(cueScores.get(CRISIS_LABEL.suicide) ?? 0, 1));
 
-    // Volunteers mostly write German; their cue counts in German too, whatever language was detected.
-    const germanActions = model === german ? ownCues : german.actions.scanWords(words, GERMAN_ACTIONS);
-    const onBehalf = has(ownCues, ON_BEHALF) || has(germanActions, ON_BEHALF);
     const euCitizen = has(ownCues, EU_CITIZEN) || has(germanActions, EU_CITIZEN);
     const withdraw = has(ownCues, WITHDRAW) || has(germanActions, WITHDRAW);
     // Also in the conversation's language (a misread Finglish message), German and English (the words of privacy notices).
@@ -948,6 +979,12 @@ const DELETE_DATA = 'deleteData';
 const WITHDRAW = 'withdraw';
 
 /** Whether a cue (a wish to act for a family, to delete one's data) is met by the message. */
+/** A volunteer's message without the words that name the role ("ehrenamtlich", "volunteer"); the same array when it has none. */
+function withoutRole(words: readonly Word[], model: LanguageModel): readonly Word[] {
+  if (model.volunteerStems.size === 0 || !words.some((w) => model.volunteerStems.has(w.stem))) return words;
+  return words.filter((w) => !model.volunteerStems.has(w.stem));
+}
+
 function has(scores: readonly LabelScore[], label: string): boolean {
   for (const s of scores) if (s.label === label && s.score >= 0.5) return true;
   return false;
@@ -1037,6 +1074,13 @@ function buildModel(lang: Language, lexicons: Lexicons, examples: readonly Examp
       )
     : undefined;
   const topics = new TermMatcher(lang, topicSources, { stopwords: stop });
+  const roleStems = new Set(lexicon.onBehalf.flatMap((term) => tokenize(normalise(term)).filter((w) => !stop.has(w)).map((w) => stem(w, lang))));
+  const communityWords = new Set(
+    (lexicon.topics[COMMUNITY]?.keywords ?? []).flatMap((term) => {
+      const content = tokenize(normalise(term)).filter((w) => !stop.has(w));
+      return content.length === 1 ? [stem(content[0]!, lang)] : [];
+    }),
+  );
   // Content words of cue phrases, kept where they are distinctive: long enough and not topic vocabulary.
   const contentSources = cueSources.map((source) => ({
     ...source,
@@ -1053,7 +1097,8 @@ function buildModel(lang: Language, lexicons: Lexicons, examples: readonly Examp
   return {
     topics,
     negations: lexicon.negation.map((n) => tokenize(normalise(n)).join(' ')),
-    roleStems: new Set(lexicon.onBehalf.flatMap((term) => tokenize(normalise(term)).filter((w) => !stop.has(w)).map((w) => stem(w, lang)))),
+    roleStems,
+    volunteerStems: new Set([...roleStems].filter((s) => communityWords.has(s))),
     cueContent: new TermMatcher(lang, contentSources, { ...CUE_TOLERANCE, stopwords: stop, anyOrder: true }),
     cues: new TermMatcher(lang, [...cueSources, troubleSource, harmlessSource, ...actionSources, ...timingSources], CUE_TOLERANCE),
     actions: new TermMatcher(lang, actionSources, CUE_TOLERANCE),
