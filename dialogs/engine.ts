@@ -289,6 +289,9 @@ function onMessage(deps: EngineDeps, state: ConversationState, message: string):
     if (kind === 'online' && isServiceTopic(deps, topic) && !namesOtherNeed(deps, message, next.language, topic)) {
       return { ...answerTopic(deps, next, topic, { online: true, related: relatedTopics(deps, state, topic) }), understood };
     }
+    if ((kind === 'cost' || kind === 'bring') && !namesOtherNeed(deps, message, next.language, topic)) {
+      return { state: next, replies: [...detailReplies(deps, state.shownEntries.slice(-MAX_DETAILS), kind, next.language), actions(action('actions.more', ACTIONS.more), action('actions.person', ACTIONS.person))], events: [], understood };
+    }
     if (no && !state.feedbackGiven) return { ...onAction(deps, next, ACTIONS.feedbackNo), understood };
   }
 
@@ -461,8 +464,22 @@ const NAMED_NEED = 0.5;
  * online anmelden" after a German course does, "є онлайн?" ("онлайн" is a word of the online German courses too) or
  * "geht das auch digital?" do not.
  */
+/** The offers a cost or "what to bring" question is about: the last answer's. */
+const MAX_DETAILS = 3;
+
+/** Per offer just shown, its cost or what to bring, by the offer's title: "Integrationskurs VHS Goch: kostenlos". */
+function detailReplies(deps: EngineDeps, entryIds: readonly string[], kind: 'cost' | 'bring', language: Language): Reply[] {
+  const entries = entryIds.flatMap((id) => deps.kb.services.filter((e) => e.id === id));
+  const lines = entries.map((e) => {
+    const texts = e.texts[language] ?? e.texts.de!;
+    const value = kind === 'cost' ? { key: `cost.${e.cost}` } : texts.bring.length > 0 ? { text: texts.bring.join(', ') } : { key: 'answer.bring.nothing' };
+    return { label: { text: texts.title }, value };
+  });
+  return [text(`answer.${kind}.intro`), { type: 'lines', lines }];
+}
+
 function namesOtherNeed(deps: EngineDeps, message: string, language: Language, topic: string): boolean {
-  const rest = deps.understanding.understand({ text: deps.understanding.withoutOnline(message, language), language });
+  const rest = deps.understanding.understand({ text: deps.understanding.withoutFollowUp(message, language), language });
   const need = rest.topics[0];
   return hasServiceNeed(deps, rest) && need!.score >= NAMED_NEED && need!.id.split('.')[0] !== topic.split('.')[0];
 }

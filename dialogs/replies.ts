@@ -10,7 +10,7 @@ export interface Message {
 
 /** A labelled line of a summary: the label a key, the value a key or the person's own words. */
 export interface Line {
-  label: Message;
+  label: Message | { text: string };
   value: Message | { text: string };
 }
 

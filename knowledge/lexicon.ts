@@ -67,6 +67,10 @@ export const lexiconSchema = z.object({
    * one?", "є онлайн?"): the answer's topic again, with only what can be used online.
    */
   online: terms.default([]),
+  /** Within a short message after an answer, a question about the cost ("ist das kostenlos?", "is it free?", "это бесплатно?"): the shown offers' costs. */
+  askCost: terms.default([]),
+  /** Within a short message after an answer, "what do I bring?" ("was muss ich mitbringen?", "що треба взяти з собою?"): what to bring to the shown offers. */
+  askBring: terms.default([]),
   /** Words that end a running dialogue (the handover intake): "abbrechen", "cancel". */
   cancel: terms,
   /** "I don't know" as a whole answer to a question (the town): answered without what was asked. */

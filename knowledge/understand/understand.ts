@@ -84,7 +84,7 @@ const GENERAL_COUNSELLING = new Set(['counselling.youth', 'counselling.adult']);
 const GENERAL_OR_ROLE = new Set([...GENERAL_COUNSELLING, COMMUNITY]);
 
 /** A message that follows up an answer: asking for more offers, for courses with childcare or for offers used online, or saying it did not help. */
-export type FollowUp = 'more' | 'unhelpful' | 'childcare' | 'online';
+export type FollowUp = 'more' | 'unhelpful' | 'childcare' | 'online' | 'cost' | 'bring';
 /** A follow-up is a short message: longer ones are questions of their own. */
 const FOLLOW_UP_WORDS = 8;
 
@@ -266,6 +266,8 @@ export class Understanding {
   private readonly childcareWords = new Map<Language, string[]>();
   /** Words of a wish for offers used online ("online", "через інтернет"), normalised like short answers. */
   private readonly onlineWords = new Map<Language, string[]>();
+  private readonly costWords = new Map<Language, string[]>();
+  private readonly bringWords = new Map<Language, string[]>();
   /** Words of thanks and of leave-taking per language, normalised like short answers. */
   private readonly courtesyWords = new Map<Language, Map<string, Courtesy>>();
   /** Per language, the words around a town's name that tell where one lives (lexicon `liveIn`). */
@@ -309,6 +311,8 @@ export class Understanding {
       this.followUps.set(lang, followUps);
       this.childcareWords.set(lang, lexicon.withChildcare.map(replyKey));
       this.onlineWords.set(lang, lexicon.online.map(replyKey));
+      this.costWords.set(lang, lexicon.askCost.map(replyKey));
+      this.bringWords.set(lang, lexicon.askBring.map(replyKey));
       this.unsureWords.set(lang, new Set(lexicon.unsure.map(replyKey)));
       const courtesy = new Map<string, Courtesy>();
       // Thanks win over leave-taking in one message: "danke, tschüss" is answered with "you're welcome".
@@ -385,7 +389,8 @@ export class Understanding {
   /**
    * A whole message that follows up an answer, in the conversation's language, German or English: "more" asks for
    * further offers ("weitere", "ще", "başka var mı"), "unhelpful" says the answer did not help ("not really"); within a
-   * short message, "childcare" asks for a course with childcare and "online" for offers used online ("є онлайн?").
+   * short message, "childcare" asks for a course with childcare, "online" for offers used online ("є онлайн?"), "cost" what
+   * the offers cost ("ist das kostenlos?") and "bring" what to bring to them ("was muss ich mitbringen?").
    */
   followUp(text: string, language: Language): FollowUp | undefined {
     const key = replyKey(text);
@@ -396,13 +401,21 @@ export class Understanding {
     // "with childcare" and "online" also inside a short message: "mit Kinderbetreuung bitte", "gibt es das auch online?".
     if (key.split(' ').length > FOLLOW_UP_WORDS) return undefined;
     if (this.asksChildcare(text, language)) return 'childcare';
-    return this.saysAny(this.onlineWords, key, language) ? 'online' : undefined;
+    if (this.saysAny(this.onlineWords, key, language)) return 'online';
+    // "ist das kostenlos?", "what do I need to bring?": about the offers just shown.
+    if (this.saysAny(this.costWords, key, language)) return 'cost';
+    return this.saysAny(this.bringWords, key, language) ? 'bring' : undefined;
   }
 
-  /** The message without the words of a wish for online offers ("Kita online anmelden" → "kita anmelden"): what else it asks. */
-  withoutOnline(text: string, language: Language): string {
+  /**
+   * The message without the words of a follow-up (online, cost, what to bring: "Kita online anmelden" → "kita anmelden",
+   * "ist das kostenlos?" → "ist das"): what else it asks.
+   */
+  withoutFollowUp(text: string, language: Language): string {
     let padded = ` ${replyKey(text)} `;
-    for (const lang of replyLanguages(language)) for (const w of this.onlineWords.get(lang)!) padded = padded.split(` ${w} `).join(' ');
+    for (const lang of replyLanguages(language)) {
+      for (const w of [...this.onlineWords.get(lang)!, ...this.costWords.get(lang)!, ...this.bringWords.get(lang)!]) padded = padded.split(` ${w} `).join(' ');
+    }
     return padded.trim();
   }
 
