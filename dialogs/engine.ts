@@ -210,6 +210,10 @@ function onMessage(deps: EngineDeps, state: ConversationState, message: string):
   // "Delete my data" wins over the intake's "cancel" (which deletes only the draft): it asks first
   // and then deletes the draft too; a bare "löschen" during the intake still cancels the draft.
   if (understood.deleteData) return { ...askDeletion(deps, next), understood };
+  // "Ich brauche Hilfe", "what can you do?": what Lotse helps with; no topic is guessed from "Hilfe".
+  if (!next.intake && !next.pending && deps.understanding.asksHelp(message, next.language)) {
+    return { state: { ...next, misses: 0 }, replies: [text('welcome.howCanIHelp'), topicExamples()], events: [], understood };
+  }
   // "Ich möchte meine Anfrage zurückziehen" after sending: the withdraw button's meaning, for the last request sent.
   const sent = next.handovers.at(-1);
   if (understood.withdraw && !next.intake && sent) return { ...withdrawHandover(next, sent.reference), understood };

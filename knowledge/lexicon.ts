@@ -67,13 +67,18 @@ export const lexiconSchema = z.object({
    * one?", "є онлайн?"): the answer's topic again, with only what can be used online.
    */
   online: terms.default([]),
+  /**
+   * A whole message asking for help in general or what Lotse can do ("ich brauche Hilfe", "what can you do?",
+   * "помогите"): what Lotse helps with, as buttons; no topic is guessed from it.
+   */
+  askHelp: terms.default([]),
   /** Within a short message after an answer, a question about the cost ("ist das kostenlos?", "is it free?", "это бесплатно?"): the shown offers' costs. */
   askCost: terms.default([]),
   /** Within a short message after an answer, "what do I bring?" ("was muss ich mitbringen?", "що треба взяти з собою?"): what to bring to the shown offers. */
   askBring: terms.default([]),
   /** Words that end a running dialogue (the handover intake): "abbrechen", "cancel". */
   cancel: terms,
-  /** "I don't know" as a whole answer to a question (the town): answered without what was asked. */
+  /** "I don't know", or "I won't say", as a whole answer to a question (the town): answered without what was asked. */
   unsure: terms,
   /**
    * Words that tell where one lives around a town's name ("wohne", "lebe", "live", "oturuyorum"): "ich wohne in Goch"

@@ -267,6 +267,8 @@ export class Understanding {
   /** Words of a wish for offers used online ("online", "через інтернет"), normalised like short answers. */
   private readonly onlineWords = new Map<Language, string[]>();
   private readonly costWords = new Map<Language, string[]>();
+  /** Whole messages asking for help in general (lexicon `askHelp`), normalised like short answers. */
+  private readonly helpMessages = new Map<Language, ReadonlySet<string>>();
   private readonly bringWords = new Map<Language, string[]>();
   /** Words of thanks and of leave-taking per language, normalised like short answers. */
   private readonly courtesyWords = new Map<Language, Map<string, Courtesy>>();
@@ -312,6 +314,7 @@ export class Understanding {
       this.childcareWords.set(lang, lexicon.withChildcare.map(replyKey));
       this.onlineWords.set(lang, lexicon.online.map(replyKey));
       this.costWords.set(lang, lexicon.askCost.map(replyKey));
+      this.helpMessages.set(lang, new Set(lexicon.askHelp.map(replyKey)));
       this.bringWords.set(lang, lexicon.askBring.map(replyKey));
       this.unsureWords.set(lang, new Set(lexicon.unsure.map(replyKey)));
       const courtesy = new Map<string, Courtesy>();
@@ -472,6 +475,12 @@ export class Understanding {
   /** Whether a message asks for advice rather than an office (lexicon `advice`: "Beratung zu meinem Aufenthalt"). */
   asksAdvice(text: string, language: Language): boolean {
     return this.hasPhraseOf(this.advicePhrases, text, language);
+  }
+
+  /** Whether a whole message asks for help in general or what Lotse can do ("ich brauche Hilfe", "what can you do?"). */
+  asksHelp(text: string, language: Language): boolean {
+    const key = replyKey(text);
+    return replyLanguages(language).some((lang) => this.helpMessages.get(lang)!.has(key));
   }
 
   /** Whether a message holds a negation of its language, German or English (lexicon `negation`: "nicht", "don't", "نمی"). */
