@@ -143,14 +143,17 @@ export class TownFinder {
   }
 
   /**
-   * Whether a phrase of `leftTown` ends right before the town named at `at`, or one word before it ("nicht mehr in
-   * Goch", "раньше жил в Гохе"): with more words between, the phrase is about something else ("keine Kita in Goch").
+   * Whether a phrase of `leftTown` ends right before the town named at `at`, or before a preposition before it ("nicht
+   * mehr in Goch", "раньше жил в Гохе"): with other words between, the phrase is about something else ("keine Kita in
+   * Goch", "ich kann die Miete nicht mehr zahlen, Goch").
    */
   private leftAt(words: readonly string[], at: number): boolean {
     if (this.leftPhrases.length === 0 || at === 0) return false;
     const before = ` ${words.slice(Math.max(0, at - 6), at).join(' ')} `;
     const oneBetween = ` ${words.slice(Math.max(0, at - 6), at - 1).join(' ')} `;
-    return this.leftPhrases.some((p) => before.endsWith(` ${p} `) || (at >= 2 && oneBetween.endsWith(` ${p} `)));
+    // The one word between is a preposition ("in", "aus", "в", "din"): "nicht mehr zahlen, Goch" leaves no town.
+    const preposition = at >= 2 && words[at - 1]!.length <= 3;
+    return this.leftPhrases.some((p) => before.endsWith(` ${p} `) || (preposition && oneBetween.endsWith(` ${p} `)));
   }
 
   /** A town outside the district a message only tells as where one lives ("ich wohne in Moers"), like `told`. */
