@@ -282,18 +282,18 @@ function onMessage(deps: EngineDeps, state: ConversationState, message: string):
   // Typed instead of tapped right after an answer: "weitere" / "ще" is the "more" button, "mit Kinderbetreuung" after a
   // course the "with childcare" one, "nein" / "not really" the "no" to "did this help?" (which offers a person), only as
   // a whole message: "nein, ich suche eine Kita" is a new question. "Gibt es das auch online?" asks for the answer's
-  // topic again, with what can be used online, unless it names a need of another area ("Kita online anmelden" after a
-  // German course).
+  // topic again, with what can be used online, and "ist das kostenlos?" / "was muss ich mitbringen?" for the shown
+  // offers' costs or what to bring, unless they name a need of another area ("Kita online anmelden" after a course).
   if (!state.pending && !deciding && state.shownEntries.length > 0 && state.lastTopics.length > 0) {
     const kind = deps.understanding.followUp(message, next.language);
     const no = kind === 'unhelpful' || (deps.understanding.replyKind(message, next.language) === 'no' && message.trim().split(/\s+/u).length <= 2);
     if (kind === 'more') return { ...onAction(deps, next, ACTIONS.more), understood };
     if (kind === 'childcare' && state.lastTopics[0]?.startsWith('language-course')) return { ...onAction(deps, next, ACTIONS.childcare), understood };
     const topic = state.lastTopics[0]!;
-    if (kind === 'online' && isServiceTopic(deps, topic) && !namesOtherNeed(deps, message, next.language, topic)) {
+    if (kind === 'online' && isServiceTopic(deps, topic) && !asksOtherArea(deps, message, next.language, topic)) {
       return { ...answerTopic(deps, next, topic, { online: true, related: relatedTopics(deps, state, topic) }), understood };
     }
-    if ((kind === 'cost' || kind === 'bring') && !namesOtherNeed(deps, message, next.language, topic)) {
+    if ((kind === 'cost' || kind === 'bring') && !asksOtherArea(deps, message, next.language, topic)) {
       return { state: next, replies: [...detailReplies(deps, state.shownEntries.slice(-MAX_DETAILS), kind, next.language), actions(action('actions.more', ACTIONS.more), action('actions.person', ACTIONS.person))], events: [], understood };
     }
     if (no && !state.feedbackGiven) return { ...onAction(deps, next, ACTIONS.feedbackNo), understood };
@@ -463,11 +463,6 @@ const BY_AGE: ReadonlySet<string> = new Set(['counselling.youth', 'counselling.a
 /** A service topic's weight when a keyword names it: less is a guess from words such as "geht" or "anything". */
 const NAMED_NEED = 0.5;
 
-/**
- * Whether a wish for online offers names a need of another area than the topic answered, in its other words: "Kita
- * online anmelden" after a German course does, "є онлайн?" ("онлайн" is a word of the online German courses too) or
- * "geht das auch digital?" do not.
- */
 /** The offers a cost or "what to bring" question is about: the last answer's. */
 const MAX_DETAILS = 3;
 
@@ -482,7 +477,12 @@ function detailReplies(deps: EngineDeps, entryIds: readonly string[], kind: 'cos
   return [text(`answer.${kind}.intro`), { type: 'lines', lines }];
 }
 
-function namesOtherNeed(deps: EngineDeps, message: string, language: Language, topic: string): boolean {
+/**
+ * Whether a follow-up (online, cost, what to bring) names a need of another area than the topic answered, in its other
+ * words: "Kita online anmelden" after a German course does, "є онлайн?" ("онлайн" is a word of the online German
+ * courses too), "geht das auch digital?" or "ist das kostenlos?" do not.
+ */
+function asksOtherArea(deps: EngineDeps, message: string, language: Language, topic: string): boolean {
   const rest = deps.understanding.understand({ text: deps.understanding.withoutFollowUp(message, language), language });
   const need = rest.topics[0];
   return hasServiceNeed(deps, rest) && need!.score >= NAMED_NEED && need!.id.split('.')[0] !== topic.split('.')[0];
