@@ -27,12 +27,33 @@ export function crisisReplies(deps: EngineDeps, kinds: readonly CrisisKind[], la
   const resources = deps.kb.crisis
     .filter((r) => r.kinds.some((k) => (kinds as string[]).includes(k)) || r.priority === 0)
     .filter((r) => !workOnly || urgency(r.priority) === 0)
-    .sort((a, b) => urgency(a.priority) - urgency(b.priority) || forChild(b) - forChild(a) || Number(!a.languages.includes(language)) - Number(!b.languages.includes(language)) || a.priority - b.priority)
-    .slice(0, 4);
-  const replies: Reply[] = [text('crisis.intro'), { type: 'crisis', resourceIds: resources.map((r) => r.id) }];
+    .sort((a, b) => urgency(a.priority) - urgency(b.priority) || forChild(b) - forChild(a) || Number(!a.languages.includes(language)) - Number(!b.languages.includes(language)) || a.priority - b.priority);
+  const lines = kinds.length > 1 ? onePerKind(resources, kinds) : resources.slice(0, LINES);
+  const replies: Reply[] = [text('crisis.intro'), { type: 'crisis', resourceIds: lines.map((r) => r.id) }];
   if (place) replies.push(...guidance(deps, kinds, place));
   replies.push(text('crisis.offer'), actions(action('actions.person', ACTIONS.person)));
   return replies;
+}
+
+/** Lines shown for one kind of crisis. */
+const LINES = 4;
+/** Lines shown at most for several kinds (the help numbers asked about in general): 112, 110 and one per kind. */
+const MAX_LINES = 6;
+
+/**
+ * For several kinds, the emergency numbers and then, in the lines' order, the first line of each kind not yet covered
+ * ("where do I find help?": the Telefonseelsorge as well as the violence and children's lines), filled up to LINES.
+ */
+function onePerKind<T extends { kinds: readonly string[]; priority: number }>(sorted: readonly T[], kinds: readonly CrisisKind[]): T[] {
+  const chosen = sorted.filter((r) => urgency(r.priority) === 0);
+  const covered = new Set<string>();
+  for (const r of sorted) {
+    if (chosen.includes(r) || !r.kinds.some((k) => (kinds as string[]).includes(k) && !covered.has(k))) continue;
+    chosen.push(r);
+    for (const k of r.kinds) covered.add(k);
+  }
+  for (const r of sorted) if (chosen.length < LINES && !chosen.includes(r)) chosen.push(r);
+  return sorted.filter((r) => chosen.includes(r)).slice(0, MAX_LINES);
 }
 
 /** What to do beyond calling: for no place to sleep, the town's duty to shelter and the housing emergency service. */
