@@ -1,6 +1,6 @@
 import type { KnowledgeBase } from '../knowledge/load.js';
 import { LANGUAGES, type Language } from '../knowledge/schema.js';
-import { CRISIS_KINDS, type Understanding, type Understood } from '../knowledge/understand/understand.js';
+import { CRISIS_KINDS, FOLLOW_UP_WORDS, type Understanding, type Understood } from '../knowledge/understand/understand.js';
 import type { ConversationState } from './state.js';
 import { answerTopic, counsellingFor, isServiceTopic, needsTown, personReplies } from './answer.js';
 import { crisisReplies } from './crisis.js';
@@ -376,9 +376,6 @@ function noneReachable(reason: 'town.unsure' | 'town.elsewhere' | 'town.unknownF
 const townQuestion = (state: ConversationState): Reply => text(state.onBehalf ? 'town.askOnBehalf' : 'town.ask');
 /** The age question, about the person a volunteer asks for where one does. */
 const ageQuestion = (state: ConversationState): Reply => text(state.onBehalf ? 'age.askOnBehalf' : 'age.ask');
-
-/** A short question right after an answer ("și pe românește?") follows it up; a longer one asks anew. */
-const FOLLOW_UP_WORDS = 6;
 
 /** Decides the answer for an understood message (no pending question in the way). */
 function answerUnderstood(deps: EngineDeps, state: ConversationState, understood: Understood, original: string): TurnResult {

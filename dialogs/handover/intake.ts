@@ -385,8 +385,9 @@ const STEP_LIST: Step[] = [
     answer(input, d, ctx) {
       if (input.kind === 'text') {
         const named = ctx.optionsIn(input.text, 'urgency', true);
-        if (named.includes('deadline') && (named.includes('urgent') || /\p{Nd}/u.test(input.text))) {
-          return { ok: true, fields: { urgency: 'deadline', ...(/\p{Nd}/u.test(input.text) ? { deadline: input.text.trim().slice(0, MAX_ANSWER.deadline) } : {}) } };
+        const dated = /\p{Nd}/u.test(input.text);
+        if (named.includes('deadline') && (named.includes('urgent') || dated)) {
+          return { ok: true, fields: { urgency: 'deadline', ...(dated ? { deadline: input.text.trim().slice(0, MAX_ANSWER.deadline) } : {}) } };
         }
       }
       return URGENCY_BUTTONS.answer(input, d, ctx);

@@ -73,14 +73,17 @@ export class LanguageDetector {
   /** The words of the German lexicon's terms: loanwords in every language ("Jobcenter", "Termin", "Integrationskurs"). */
   private readonly germanWords = new Set<string>();
 
+  /** The stop words of every language, normalised. */
+  private readonly functionWords: ReadonlySet<string>;
+
   /** Words of place names (normalised, three letters or more, no stop words): names are written alike in every language ("Düsseldorf"). */
   private readonly names: ReadonlySet<string>;
 
   /** @param names place names people type (the district's towns, towns elsewhere): left out when telling the language */
   constructor(lexicons: Lexicons, names: readonly string[] = []) {
+    this.functionWords = new Set(Object.values(lexicons).flatMap((l) => l.stopwords.map(normalise)));
     // A name's function words ("an der", "am") are words of a language.
-    const functionWords = new Set(Object.values(lexicons).flatMap((l) => l.stopwords.map(normalise)));
-    this.names = new Set(names.flatMap((n) => tokenize(normalise(n))).filter((w) => w.length >= 3 && !functionWords.has(w)));
+    this.names = new Set(names.flatMap((n) => tokenize(normalise(n))).filter((w) => w.length >= 3 && !this.functionWords.has(w)));
     for (const [lang, lexicon] of Object.entries(lexicons) as Array<[Language, Lexicons[Language]]>) {
       this.stopwords.set(lang, new Set(lexicon.stopwords.map(normalise)));
       if (lexicon.translit) this.markers.set(lang, new Set(lexicon.translit.markers.map(normalise)));
@@ -99,6 +102,14 @@ export class LanguageDetector {
         this.courtesy.set(key, known === undefined || known === lang ? lang : null);
       }
     }
+  }
+
+  /**
+   * Whether a normalised word is a word of the lexicons (a topic, crisis, person or trouble term, or a stop word):
+   * an everyday word, which no town's name is misspelt as ("Eltern" is no Elten).
+   */
+  knowsWord(token: string): boolean {
+    return this.words.has(token) || this.functionWords.has(token);
   }
 
   /** Whether a normalised word is (part of) a place name: names tell no language. */

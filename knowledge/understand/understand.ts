@@ -1,5 +1,5 @@
 import type { KnowledgeBase } from '../load.js';
-import type { Lexicon, Lexicons } from '../lexicon.js';
+import type { Lexicons } from '../lexicon.js';
 import { LANGUAGES, type Language, type CrisisResource, type ServiceEntry } from '../schema.js';
 import MiniSearch from 'minisearch';
 import { EntrySearch } from '../search.js';
@@ -86,7 +86,7 @@ const GENERAL_OR_ROLE = new Set([...GENERAL_COUNSELLING, COMMUNITY]);
 /** A message that follows up an answer: asking for more offers, for courses with childcare or for offers used online, or saying it did not help. */
 export type FollowUp = 'more' | 'unhelpful' | 'childcare' | 'online' | 'cost' | 'bring';
 /** A follow-up is a short message: longer ones are questions of their own. */
-const FOLLOW_UP_WORDS = 8;
+export const FOLLOW_UP_WORDS = 8;
 
 /** Short answers are read in the conversation's language, then German and English (loanwords, the words of notices). */
 const REPLY_LANGUAGES = new Map(LANGUAGES.map((l) => [l, [...new Set<Language>([l, 'de', 'en'])]]));
@@ -266,10 +266,11 @@ export class Understanding {
   private readonly childcareWords = new Map<Language, string[]>();
   /** Words of a wish for offers used online ("online", "через інтернет"), normalised like short answers. */
   private readonly onlineWords = new Map<Language, string[]>();
+  /** Words asking what the offers shown cost, or what to bring to them (lexicon `askCost`, `askBring`). */
   private readonly costWords = new Map<Language, string[]>();
+  private readonly bringWords = new Map<Language, string[]>();
   /** Whole messages asking for help in general (lexicon `askHelp`), normalised like short answers. */
   private readonly helpMessages = new Map<Language, ReadonlySet<string>>();
-  private readonly bringWords = new Map<Language, string[]>();
   /** Words of thanks and of leave-taking per language, normalised like short answers. */
   private readonly courtesyWords = new Map<Language, Map<string, Courtesy>>();
   /** Per language, the words around a town's name that tell where one lives (lexicon `liveIn`). */
@@ -292,12 +293,11 @@ export class Understanding {
   ) {
     this.detector = new LanguageDetector(lexicons, [...kb.district.municipalities.flatMap((m) => [m.name, ...m.aliases]), ...kb.district.elsewhere]);
     this.search = new EntrySearch(kb.services);
-    const vocabulary = new Set(LANGUAGES.flatMap((l) => lexiconWords(lexicons[l])));
     this.towns = new TownFinder(kb.district.municipalities, {
       elsewhere: kb.district.elsewhere,
       districtName: kb.district.name,
       left: LANGUAGES.flatMap((l) => lexicons[l].leftTown),
-      knownWord: (w) => vocabulary.has(w),
+      knownWord: (w) => this.detector.knowsWord(w),
     });
     this.serviceTopics = new Set(kb.taxonomy.topics.filter((t) => t.kind === 'service').map((t) => t.id));
     this.entryById = new Map(kb.services.map((entry) => [entry.id, { entry, ranking: 0 }]));
@@ -967,16 +967,10 @@ function languageRequest(tokens: readonly string[], words: readonly Word[], mode
 const QUESTION = 0.2;
 const SENTENCE_END = /(?<=[.!?؟;\n])\s*/u;
 
-/** The question sentences of a message of several sentences, when they are not the whole message. */
-/** The words of a lexicon's topic, crisis and household terms: everyday words, which no town's name is misspelt as. */
-function lexiconWords(lexicon: Lexicon): string[] {
-  const terms = [...Object.values(lexicon.topics).flatMap((t) => [...t.keywords, ...t.phrases]), ...Object.values(lexicon.crisis).flat(), ...lexicon.household, ...lexicon.stopwords];
-  return terms.flatMap((t) => tokenize(normalise(t)));
-}
-
 /** Where a sentence or clause ends: a sentence of despair may be followed by more ("ich kann nicht mehr, alles ist zu viel"). */
 const CLAUSE_END = /[.!?;,:؟،؛\n]+/u;
 
+/** The question sentences of a message of several sentences, when they are not the whole message. */
 function questionOf(text: string): string | undefined {
   if (!text.includes('?') && !text.includes('؟')) return undefined;
   const sentences = text.split(SENTENCE_END).filter((s) => s.trim().length > 0);
@@ -1000,13 +994,13 @@ const HARMLESS = 'harmless';
 const DELETE_DATA = 'deleteData';
 const WITHDRAW = 'withdraw';
 
-/** Whether a cue (a wish to act for a family, to delete one's data) is met by the message. */
 /** A volunteer's message without the words that name the role ("ehrenamtlich", "volunteer"); the same array when it has none. */
 function withoutRole(words: readonly Word[], model: LanguageModel): readonly Word[] {
   if (model.volunteerStems.size === 0 || !words.some((w) => model.volunteerStems.has(w.stem))) return words;
   return words.filter((w) => !model.volunteerStems.has(w.stem));
 }
 
+/** Whether a cue (a wish to act for a family, to delete one's data) is met by the message. */
 function has(scores: readonly LabelScore[], label: string): boolean {
   for (const s of scores) if (s.label === label && s.score >= 0.5) return true;
   return false;
@@ -1232,7 +1226,6 @@ function crossCrisisSources(lexicons: Lexicons): TermSource[] {
   }));
 }
 
-/** A short answer as compared: normalised, punctuation and emoji dropped. */
 /** Whether a negation phrase stands within three words before or after the words `from`–`to` (a language's name). */
 function negated(tokens: readonly string[], from: number, to: number, negations: readonly string[]): boolean {
   const around = [tokens.slice(Math.max(0, from - 3), from), tokens.slice(to + 1, to + 4)].map((side) => ` ${side.join(' ')} `);
@@ -1246,14 +1239,15 @@ function negatedBefore(words: readonly string[], at: number, negations: readonly
   return negations.some((n) => before.includes(` ${n} `));
 }
 
-/** Whether every word of `phrase` begins some word of `words` ("anerkann" begins "anerkannt"). */
 /** Arabic-script "and" written onto the next word: "والسوسيال" (and the social office), "والمدرسة". */
 const ARABIC_AND = /^و(?=[\u0600-\u06FF]{3})/u;
 
+/** Whether every word of `phrase` begins some word of `words` ("anerkann" begins "anerkannt"). */
 function hasWordBeginnings(words: readonly string[], phrase: readonly string[]): boolean {
   return phrase.every((p) => words.some((w) => w.startsWith(p)));
 }
 
+/** A short answer as compared: normalised, punctuation and emoji dropped. */
 function replyKey(text: string): string {
   return normalise(text).replace(/[^\p{L}\p{N}\s]+/gu, ' ').replace(/\s+/g, ' ').trim();
 }
